@@ -1,0 +1,48 @@
+"""eventdesk: event registration, QR tickets by mail and door check-in."""
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+
+from eventdesk import errors, i18n, models  # noqa: F401  (models: complete metadata)
+from eventdesk.auth import service as _auth_service  # noqa: F401  (registers the user loader)
+from eventdesk.config import load_config
+from eventdesk.db import db
+from eventdesk.extensions import csrf, login_manager, migrate
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _site_dir(name: str) -> str:
+    """Find ``templates`` or ``static``: beside the package in a checkout, inside it in a wheel."""
+    checkout = PACKAGE_DIR.parent / name
+    return str(checkout if checkout.is_dir() else PACKAGE_DIR / "_site" / name)
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Create and configure an eventdesk application."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=_site_dir("templates"),
+        static_folder=_site_dir("static"),
+    )
+    load_config(app, config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    i18n.init_app(app)
+    errors.init_app(app)
+
+    from eventdesk.auth.routes import bp as auth_bp
+    from eventdesk.events.routes import bp as events_bp
+    from eventdesk.registration.routes import bp as registration_bp
+
+    app.register_blueprint(events_bp)
+    app.register_blueprint(registration_bp)
+    app.register_blueprint(auth_bp)
+    return app

@@ -1,0 +1,1 @@
+"""Accounts, roles and login for the back office and the door."""

@@ -1,0 +1,1 @@
+"""Events: what is published, when and where, and how many seats it has."""

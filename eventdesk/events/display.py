@@ -1,0 +1,52 @@
+"""Presenting events: local times and sanitised Markdown."""
+
+from datetime import datetime
+from urllib.parse import quote_plus
+
+import markdown
+import nh3
+from babel.dates import format_date, format_time
+from markupsafe import Markup
+
+from eventdesk.events.models import Event
+
+_ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4",
+    "blockquote", "code", "pre", "hr",
+}
+
+
+def render_markdown(text: str) -> Markup:
+    """Render organiser-written Markdown to HTML that is safe to show."""
+    html = markdown.markdown(text or "", extensions=["sane_lists"])
+    clean = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(clean)
+
+
+def local_date(moment: datetime, event: Event, language: str) -> str:
+    """Format the date of ``moment`` in the event's zone, e.g. 'zaterdag 9 januari 2027'."""
+    return format_date(moment.astimezone(event.zone), "full", locale=language)
+
+
+def local_time(moment: datetime, event: Event, language: str) -> str:
+    """Format the clock time of ``moment`` in the event's zone, e.g. '16:00'."""
+    return format_time(moment.astimezone(event.zone), "HH:mm", locale=language)
+
+
+def local_datetime(moment: datetime, event: Event, language: str) -> str:
+    """Format date and time of ``moment`` in the event's zone."""
+    return f"{local_date(moment, event, language)} {local_time(moment, event, language)}"
+
+
+def map_url(event: Event) -> str | None:
+    """Return an OpenStreetMap search link for the event's address."""
+    place = ", ".join(part for part in (event.venue, event.address) if part)
+    if not place:
+        return None
+    return "https://www.openstreetmap.org/search?query=" + quote_plus(place)

@@ -1,0 +1,106 @@
+"""Event and extra-question models."""
+
+import enum
+from datetime import datetime, tzinfo
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventdesk.db import db, str_enum, utcnow
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class QuestionKind(enum.StrEnum):
+    TEXT = "text"
+    CHOICE = "choice"
+    YES_NO = "yes_no"
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("confirmed_count >= 0", name="confirmed_count_not_negative"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    status: Mapped[EventStatus] = mapped_column(str_enum(EventStatus), default=EventStatus.DRAFT)
+    title_nl: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+    description_nl: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    # None means unlimited seats.
+    capacity: Mapped[int | None]
+    # Seats taken, kept in step by conditional UPDATEs so concurrent
+    # registrations can never overbook (see registration.service).
+    confirmed_count: Mapped[int] = mapped_column(default=0)
+    registration_opens_at: Mapped[datetime | None]
+    registration_closes_at: Mapped[datetime | None]
+    # Organisers may close registration early without touching the dates.
+    registration_closed: Mapped[bool] = mapped_column(default=False)
+    organiser_email: Mapped[str] = mapped_column(String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    questions: Mapped[list["Question"]] = relationship(
+        back_populates="event", order_by="Question.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def zone(self) -> tzinfo:
+        """Return the event's time zone."""
+        return ZoneInfo(self.timezone)
+
+    def title(self, language: str) -> str:
+        """Return the title in ``language``, falling back to Dutch."""
+        return (self.title_en if language == "en" else self.title_nl) or self.title_nl
+
+    def description(self, language: str) -> str:
+        """Return the Markdown description in ``language``, falling back to the other one."""
+        if language == "en":
+            return self.description_en or self.description_nl
+        return self.description_nl or self.description_en
+
+    @property
+    def seats_left(self) -> int | None:
+        """Return the free seats, or None when the event has no limit."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.confirmed_count, 0)
+
+
+class Question(db.Model):
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[QuestionKind] = mapped_column(str_enum(QuestionKind))
+    label_nl: Mapped[str] = mapped_column(String(300))
+    label_en: Mapped[str] = mapped_column(String(300), default="")
+    required: Mapped[bool] = mapped_column(default=False)
+    # For CHOICE questions: [{"value": "...", "nl": "...", "en": "..."}, ...]
+    choices: Mapped[list[dict]] = mapped_column(JSON, default=list)
+
+    event: Mapped[Event] = relationship(back_populates="questions")
+
+    def label(self, language: str) -> str:
+        """Return the question text in ``language``, falling back to Dutch."""
+        return (self.label_en if language == "en" else self.label_nl) or self.label_nl
+
+    def choice_options(self, language: str) -> list[tuple[str, str]]:
+        """Return (value, label) pairs for a choice question."""
+        return [(c["value"], c.get(language) or c.get("nl") or c["value"]) for c in self.choices]

@@ -1,0 +1,62 @@
+"""Public event pages."""
+
+from flask import Blueprint, abort, render_template
+
+from eventdesk.db import utcnow
+from eventdesk.events import display
+from eventdesk.events.service import published_event, registration_window, upcoming_events
+from eventdesk.i18n import current_language
+from eventdesk.registration.forms import registration_form
+
+bp = Blueprint("events", __name__)
+
+
+@bp.get("/")
+def index():
+    """List the upcoming published events."""
+    return render_template("events/index.html", events=upcoming_events(now=utcnow()))
+
+
+@bp.get("/events/<slug>")
+def detail(slug: str):
+    """Show an event with its registration form."""
+    event = published_event(slug)
+    if event is None:
+        abort(404)
+    form = registration_form(event, current_language())
+    return render_event_page(event, form)
+
+
+def render_event_page(event, form, status: int = 200):
+    """Render the event page with ``form`` (fresh or with errors)."""
+    window = registration_window(event, now=utcnow())
+    return (
+        render_template("events/detail.html", event=event, form=form, window=window),
+        status,
+    )
+
+
+@bp.app_template_global()
+def event_text(event):
+    """Return the event's title and rendered description in the current language."""
+    language = current_language()
+    return {
+        "title": event.title(language),
+        "description": display.render_markdown(event.description(language)),
+        "date": display.local_date(event.starts_at, event, language),
+        "start": display.local_time(event.starts_at, event, language),
+        "end": display.local_time(event.ends_at, event, language),
+        "map_url": display.map_url(event),
+    }
+
+
+@bp.app_template_filter("event_datetime")
+def event_datetime(moment, event):
+    """Format ``moment`` in ``event``'s time zone and the current language."""
+    return display.local_datetime(moment, event, current_language())
+
+
+@bp.get("/privacy")
+def privacy():
+    """Show the privacy notice that the registration form links to."""
+    return render_template("events/privacy.html")

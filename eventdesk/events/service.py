@@ -1,0 +1,79 @@
+"""Event rules: when registration is open, and the seat counter."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import or_, select, update
+
+from eventdesk.db import db
+from eventdesk.events.models import Event, EventStatus
+
+
+class RegistrationWindow(enum.StrEnum):
+    OPEN = "open"
+    NOT_YET_OPEN = "not_yet_open"
+    CLOSED = "closed"
+    UNPUBLISHED = "unpublished"
+    CANCELLED = "cancelled"
+
+
+def registration_window(event: Event, *, now: datetime) -> RegistrationWindow:
+    """Tell whether ``event`` takes registrations at ``now``, and if not, why."""
+    if event.status == EventStatus.CANCELLED:
+        return RegistrationWindow.CANCELLED
+    if event.status != EventStatus.PUBLISHED:
+        return RegistrationWindow.UNPUBLISHED
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return RegistrationWindow.NOT_YET_OPEN
+    closes_at = event.registration_closes_at or event.ends_at
+    if event.registration_closed or now >= closes_at:
+        return RegistrationWindow.CLOSED
+    return RegistrationWindow.OPEN
+
+
+def upcoming_events(*, now: datetime) -> list[Event]:
+    """Return published events that have not ended, soonest first."""
+    query = (
+        select(Event)
+        .where(Event.status == EventStatus.PUBLISHED, Event.ends_at > now)
+        .order_by(Event.starts_at)
+    )
+    return list(db.session.scalars(query))
+
+
+def published_event(slug: str) -> Event | None:
+    """Return the event with ``slug`` if the public may see it."""
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None or event.status == EventStatus.DRAFT:
+        return None
+    return event
+
+
+def take_seat(event: Event) -> bool:
+    """Claim one seat of ``event`` in the database; tell whether one was free.
+
+    The WHERE clause is evaluated by the database under its row lock, so
+    concurrent callers can never push the count past the capacity.
+    """
+    table = Event.__table__
+    result = db.session.execute(
+        update(table)
+        .where(
+            table.c.id == event.id,
+            or_(table.c.capacity.is_(None), table.c.confirmed_count < table.c.capacity),
+        )
+        .values(confirmed_count=table.c.confirmed_count + 1)
+    )
+    db.session.expire(event, ["confirmed_count"])
+    return result.rowcount == 1
+
+
+def release_seat(event: Event) -> None:
+    """Give one seat of ``event`` back."""
+    table = Event.__table__
+    db.session.execute(
+        update(table)
+        .where(table.c.id == event.id, table.c.confirmed_count > 0)
+        .values(confirmed_count=table.c.confirmed_count - 1)
+    )
+    db.session.expire(event, ["confirmed_count"])

@@ -1,0 +1,1 @@
+"""Outgoing mail: the outbox table, SMTP delivery and the development mailbox."""

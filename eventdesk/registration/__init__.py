@@ -1,0 +1,1 @@
+"""Registrations: who is coming, the waiting list and guest self-service."""

@@ -1,0 +1,116 @@
+"""Registration and self-service forms, built for one event's questions."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, Field, RadioField, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+
+from eventdesk.events.models import Event, Question, QuestionKind
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def no_control_characters(form, field: Field) -> None:
+    """Refuse line breaks and other control characters in one-line fields."""
+    if field.data and _CONTROL_CHARS.search(field.data):
+        raise ValidationError(_l("Please use a single line without special characters."))
+
+
+class GuestDetailsForm(FlaskForm):
+    """What a guest may change later on the manage page."""
+
+    name = StringField(
+        _l("Name"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Please enter your name.")),
+            Length(max=200, message=_l("Please use at most %(max)d characters.")),
+            no_control_characters,
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+    organisation = StringField(
+        _l("Organisation (company or school)"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=200, message=_l("Please use at most %(max)d characters.")),
+            no_control_characters,
+        ],
+        render_kw={"autocomplete": "organization"},
+    )
+
+    def answers(self) -> dict[str, str]:
+        """Return the extra questions' answers keyed by question id."""
+        return {
+            name.removeprefix("q_"): field.data or ""
+            for name, field in self._fields.items()
+            if name.startswith("q_")
+        }
+
+
+class RegistrationForm(GuestDetailsForm):
+    """The public registration form."""
+
+    email = StringField(
+        _l("Email address"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Please enter your email address.")),
+            Length(max=254, message=_l("Please use at most %(max)d characters.")),
+            Email(_l("Please enter a valid email address."), check_deliverability=False),
+        ],
+        render_kw={"autocomplete": "email", "inputmode": "email", "type": "email"},
+    )
+    consent = BooleanField(
+        _l("I agree that my details are used for this event as described in the privacy notice."),
+        validators=[InputRequired(_l("Please agree to the privacy notice to register."))],
+    )
+
+
+def _question_field(question: Question, language: str) -> Field:
+    label = question.label(language)
+    required = (
+        [DataRequired(_l("Please answer this question."))] if question.required else [Optional()]
+    )
+    if question.kind == QuestionKind.TEXT:
+        return StringField(
+            label,
+            filters=[_strip],
+            validators=[*required, Length(max=500, message=_l("Please use at most %(max)d characters."))],
+        )
+    if question.kind == QuestionKind.YES_NO:
+        choices = [("yes", _l("Yes")), ("no", _l("No"))]
+    else:
+        choices = question.choice_options(language)
+    return RadioField(
+        label,
+        choices=choices,
+        validators=required,
+        validate_choice=True,
+    )
+
+
+def _with_questions(base: type[GuestDetailsForm], event: Event, language: str):
+    fields = {f"q_{question.id}": _question_field(question, language) for question in event.questions}
+    return type(base.__name__, (base,), fields)
+
+
+def registration_form(event: Event, language: str, **kwargs) -> RegistrationForm:
+    """Build the registration form for ``event``."""
+    return _with_questions(RegistrationForm, event, language)(**kwargs)
+
+
+def details_form(event: Event, language: str, **kwargs) -> GuestDetailsForm:
+    """Build the form a guest uses to change their details."""
+    return _with_questions(GuestDetailsForm, event, language)(**kwargs)
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a CSRF-protected confirmation button."""

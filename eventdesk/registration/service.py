@@ -1,0 +1,225 @@
+"""Registration rules: sign up, waiting list, changes and cancellation.
+
+Functions here flush but never commit; the caller owns the transaction.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from eventdesk.db import db
+from eventdesk.events.models import Event
+from eventdesk.events.service import (
+    RegistrationWindow,
+    registration_window,
+    release_seat,
+    take_seat,
+)
+from eventdesk.registration.models import Registration, RegistrationStatus
+from eventdesk.tickets import notify
+from eventdesk.tickets.codes import new_ticket_code
+
+
+class RegistrationError(Exception):
+    """A registration cannot be made or changed."""
+
+
+class RegistrationNotOpen(RegistrationError):
+    """The event does not take registrations now."""
+
+    def __init__(self, window: RegistrationWindow) -> None:
+        super().__init__(window.value)
+        self.window = window
+
+
+class AlreadyCancelled(RegistrationError):
+    """The registration was cancelled before."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a registration attempt did. ``created`` is False for a repeat."""
+
+    registration: Registration
+    created: bool
+
+
+def normalize_email(email: str) -> str:
+    """Return the form of ``email`` used to spot a second registration."""
+    return email.strip().lower()
+
+
+def find_registration(event: Event, email: str) -> Registration | None:
+    """Return the registration for ``email`` at ``event``, if any."""
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.email_normalized == normalize_email(email),
+        )
+    )
+
+
+def registration_by_token(token: str) -> Registration | None:
+    """Return the registration that owns a manage-link token."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(Registration).where(Registration.manage_token == token))
+
+
+def register(
+    event: Event,
+    *,
+    name: str,
+    email: str,
+    organisation: str = "",
+    answers: Mapping[str, str] | None = None,
+    language: str = "nl",
+    now: datetime,
+) -> Outcome:
+    """Register a guest: confirmed while seats last, else on the waiting list.
+
+    A second registration with the same address changes nothing and mails the
+    existing guest their own link, so the answer reveals nothing to others.
+    """
+    window = registration_window(event, now=now)
+    if window != RegistrationWindow.OPEN:
+        raise RegistrationNotOpen(window)
+
+    existing = find_registration(event, email)
+    if existing is None:
+        registration = Registration(
+            event=event,
+            status=RegistrationStatus.WAITLISTED,
+            name=name,
+            email=email.strip(),
+            email_normalized=normalize_email(email),
+            organisation=organisation,
+            answers=dict(answers or {}),
+            language=language,
+            consented_at=now,
+            created_at=now,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(registration)
+        except IntegrityError:
+            # Another request registered the same address a moment ago.
+            existing = find_registration(event, email)
+            if existing is None:
+                raise
+        else:
+            _seat_or_waitlist(registration, now=now)
+            return Outcome(registration, created=True)
+
+    if existing.status != RegistrationStatus.CANCELLED:
+        notify.registration_repeated(existing)
+        return Outcome(existing, created=False)
+
+    existing.name = name
+    existing.organisation = organisation
+    existing.answers = dict(answers or {})
+    existing.language = language
+    existing.consented_at = now
+    existing.cancelled_at = None
+    _seat_or_waitlist(existing, now=now)
+    return Outcome(existing, created=True)
+
+
+def _seat_or_waitlist(registration: Registration, *, now: datetime) -> None:
+    if take_seat(registration.event):
+        _confirm(registration, now=now)
+        notify.registration_confirmed(registration)
+    else:
+        registration.status = RegistrationStatus.WAITLISTED
+        db.session.flush()
+        notify.registration_waitlisted(registration)
+
+
+def _confirm(registration: Registration, *, now: datetime) -> None:
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.confirmed_at = now
+    registration.ticket_code = new_ticket_code()
+    db.session.flush()
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """Return the 1-based place on the waiting list, or None if not waiting."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        select(func.count()).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            Registration.id < registration.id,
+        )
+    )
+    return (ahead or 0) + 1
+
+
+def promote_waitlisted(event: Event, *, now: datetime) -> list[Registration]:
+    """Confirm waiting guests, in arrival order, while seats are free."""
+    promoted: list[Registration] = []
+    while take_seat(event):
+        candidate = db.session.scalar(
+            select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status == RegistrationStatus.WAITLISTED,
+            )
+            .order_by(Registration.id)
+            .limit(1)
+            .with_for_update()
+        )
+        if candidate is None:
+            release_seat(event)
+            break
+        _confirm(candidate, now=now)
+        notify.registration_promoted(candidate)
+        promoted.append(candidate)
+    return promoted
+
+
+def update_details(
+    registration: Registration,
+    *,
+    name: str,
+    organisation: str,
+    answers: Mapping[str, str],
+) -> None:
+    """Change what the guest told us about themselves."""
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise AlreadyCancelled()
+    registration.name = name
+    registration.organisation = organisation
+    registration.answers = dict(answers)
+    db.session.flush()
+
+
+def cancel_registration(registration: Registration, *, now: datetime) -> list[Registration]:
+    """Cancel a registration, free its seat and promote the next waiting guest.
+
+    Returns the guests promoted from the waiting list.
+    """
+    previous = registration.status
+    if previous == RegistrationStatus.CANCELLED:
+        raise AlreadyCancelled()
+    # Conditional on the status we saw, so a double click frees one seat only.
+    table = Registration.__table__
+    result = db.session.execute(
+        update(table)
+        .where(table.c.id == registration.id, table.c.status == previous)
+        .values(status=RegistrationStatus.CANCELLED, cancelled_at=now)
+    )
+    db.session.expire(registration)
+    if result.rowcount != 1:
+        raise AlreadyCancelled()
+    registration.calendar_sequence += 1
+    db.session.flush()
+    notify.registration_cancelled(registration, was_confirmed=previous == RegistrationStatus.CONFIRMED)
+    if previous != RegistrationStatus.CONFIRMED:
+        return []
+    release_seat(registration.event)
+    return promote_waitlisted(registration.event, now=now)

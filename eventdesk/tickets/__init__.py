@@ -1,0 +1,1 @@
+"""Tickets: codes, QR images, calendar invites and the guest mails."""

@@ -1,0 +1,25 @@
+"""Ticket codes: 160 random bits in uppercase base32 behind a version prefix."""
+
+import base64
+import re
+import secrets
+
+PREFIX = "ED1"
+_RANDOM_BYTES = 20  # 160 bits: 32 base32 characters, no padding
+CODE_LENGTH = len(PREFIX) + 32
+_CODE_RE = re.compile(rf"^{PREFIX}[A-Z2-7]{{32}}$")
+
+
+def new_ticket_code() -> str:
+    """Return a fresh, unguessable ticket code."""
+    return PREFIX + base64.b32encode(secrets.token_bytes(_RANDOM_BYTES)).decode("ascii")
+
+
+def clean_ticket_code(raw: str) -> str:
+    """Normalise what a scanner or a person typed: drop spaces, uppercase."""
+    return re.sub(r"\s+", "", raw or "").upper()[: CODE_LENGTH + 8]
+
+
+def looks_like_ticket_code(code: str) -> bool:
+    """Tell whether ``code`` has the shape of a ticket code."""
+    return bool(_CODE_RE.match(code))

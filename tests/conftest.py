@@ -1,0 +1,108 @@
+"""Shared fixtures: an app on a fresh database (SQLite file, or PostgreSQL when
+``TEST_DATABASE_URL`` is set) and a factory for published events."""
+
+import os
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from eventdesk import create_app
+from eventdesk.db import db
+from eventdesk.events.models import Event, EventStatus, Question, QuestionKind
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    """Return the URL of an empty database for one test."""
+    return POSTGRES_URL or f"sqlite:///{tmp_path / 'eventdesk.sqlite'}"
+
+
+@pytest.fixture
+def app_config(database_url) -> dict:
+    """Return the configuration a test app is created with; tests may change it."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "BASE_URL": "http://eventdesk.test",
+        "WTF_CSRF_ENABLED": False,
+        "MAIL_FROM": "Techport <events@techport.example.org>",
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    """Create an app with an empty schema, and drop it afterwards."""
+    app = create_app(app_config)
+    with app.app_context():
+        if app_config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+            _reset_postgres()
+        db.create_all()
+        yield app
+        db.session.remove()
+        if app_config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+            _reset_postgres()
+        db.engine.dispose()
+
+
+def _reset_postgres() -> None:
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@pytest.fixture
+def make_event(app, now):
+    """Return a factory for published events; keyword arguments override fields."""
+
+    counter = iter(range(1, 10_000))
+
+    def make(**fields) -> Event:
+        number = next(counter)
+        values = {
+            "slug": f"event-{number}",
+            "status": EventStatus.PUBLISHED,
+            "title_nl": f"Evenement {number}",
+            "title_en": f"Event {number}",
+            "description_nl": "Een **mooi** evenement.",
+            "description_en": "A **fine** event.",
+            "venue": "Techport Centre",
+            "address": "Kanaalstraat 1, 1976 BA IJmuiden",
+            "timezone": "Europe/Amsterdam",
+            "starts_at": now + timedelta(days=30),
+            "ends_at": now + timedelta(days=30, hours=4),
+            "capacity": 100,
+            "organiser_email": "events@techport.example.org",
+        }
+        questions = fields.pop("questions", None)
+        values.update(fields)
+        event = Event(**values)
+        if questions is None:
+            questions = [
+                Question(
+                    position=1,
+                    kind=QuestionKind.YES_NO,
+                    label_nl="Blijf je eten?",
+                    label_en="Staying for dinner?",
+                    required=True,
+                )
+            ]
+        event.questions = questions
+        db.session.add(event)
+        db.session.commit()
+        return event
+
+    return make

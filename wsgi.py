@@ -1,0 +1,3 @@
+from eventdesk import create_app
+
+app = create_app()

@@ -4,7 +4,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, RadioField, StringField
+from wtforms import BooleanField, Field, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from eventdesk.events.models import Event, Question, QuestionKind
@@ -86,9 +86,9 @@ def _question_field(question: Question, language: str) -> Field:
             validators=[*required, Length(max=500, message=_l("Please use at most %(max)d characters."))],
         )
     if question.kind == QuestionKind.YES_NO:
-        choices = [("yes", _l("Yes")), ("no", _l("No"))]
+        choices = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
     else:
-        choices = question.choice_options(language)
+        choices = [SelectChoice(value, label) for value, label in question.choice_options(language)]
     return RadioField(
         label,
         choices=choices,

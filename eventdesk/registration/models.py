@@ -58,5 +58,11 @@ class Registration(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     confirmed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    # Door check-in, set and cleared only by conditional UPDATEs in checkin.service
+    # so that two doors scanning one ticket at once give exactly one check-in.
+    checked_in_at: Mapped[datetime | None]
+    checked_in_door_id: Mapped[int | None] = mapped_column(
+        ForeignKey("doors.id", ondelete="SET NULL")
+    )
 
     event: Mapped[Event] = relationship()

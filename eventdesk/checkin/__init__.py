@@ -1,0 +1,1 @@
+"""Door check-in: doors and their secrets, the scan log, the check-in page and API."""

@@ -1,0 +1,161 @@
+"""Doors: create, name, revoke; their link/bearer tokens and PINs (stored as hashes)."""
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from eventdesk.auth.models import User
+from eventdesk.checkin.models import Door
+from eventdesk.db import db
+from eventdesk.events.models import Event
+
+TOKEN_PREFIX = "edd_"
+PIN_LENGTH = 6
+# Wrong PINs in a row after which a door's PIN stops working (1 in 100,000 odds).
+PIN_ATTEMPTS = 10
+NAME_MAX = 80
+
+
+class DoorError(Exception):
+    """A door cannot be created or changed."""
+
+
+class DoorNameTaken(DoorError):
+    """An active door of this event already has that name."""
+
+
+def hash_token(token: str) -> str:
+    """Return the stored form of a door token."""
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def _new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def _new_pin() -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(PIN_LENGTH))
+
+
+def event_doors(event: Event) -> list[Door]:
+    """Return the doors of ``event``, active ones first, by name."""
+    query = select(Door).where(Door.event_id == event.id).order_by(
+        Door.revoked_at.is_not(None), Door.name
+    )
+    return list(db.session.scalars(query))
+
+
+def door_by_name(event: Event, name: str) -> Door | None:
+    """Return the door of ``event`` called ``name``."""
+    return db.session.scalar(select(Door).where(Door.event_id == event.id, Door.name == name))
+
+
+def create_door(event: Event, *, name: str, now: datetime) -> Door:
+    """Create (or bring back a revoked) door called ``name``, without secrets yet."""
+    name = " ".join(name.split())[:NAME_MAX]
+    if not name:
+        raise DoorError("name")
+    door = door_by_name(event, name)
+    if door is not None and door.active:
+        raise DoorNameTaken(name)
+    if door is None:
+        door = Door(event_id=event.id, name=name, created_at=now)
+        try:
+            with db.session.begin_nested():
+                db.session.add(door)
+        except IntegrityError as error:
+            raise DoorNameTaken(name) from error
+    else:
+        door.revoked_at = None
+        door.secret_version += 1
+    db.session.flush()
+    return door
+
+
+def issue_token(door: Door) -> str:
+    """Give ``door`` a new link/bearer token, ending the old one; return it once."""
+    token = _new_token()
+    door.token_hash = hash_token(token)
+    door.secret_version += 1
+    db.session.flush()
+    return token
+
+
+def issue_pin(door: Door) -> str:
+    """Give ``door`` a new PIN, ending the old one; return it once."""
+    pin = _new_pin()
+    door.pin_hash = generate_password_hash(pin, method="scrypt")
+    door.pin_failures = 0
+    door.secret_version += 1
+    db.session.flush()
+    return pin
+
+
+def revoke_door(door: Door, *, now: datetime) -> None:
+    """Stop ``door``: its token, PIN and open sessions no longer work."""
+    door.revoked_at = now
+    door.token_hash = None
+    door.pin_hash = None
+    door.secret_version += 1
+    db.session.flush()
+
+
+def door_by_token(token: str) -> Door | None:
+    """Return the active door whose token this is."""
+    if not token or len(token) > 100 or not token.startswith(TOKEN_PREFIX):
+        return None
+    door = db.session.scalar(select(Door).where(Door.token_hash == hash_token(token)))
+    if door is None or not door.active:
+        return None
+    return door
+
+
+def check_pin(door: Door, pin: str) -> bool:
+    """Tell whether ``pin`` opens ``door``; count wrong ones and lock after too many."""
+    if not door.active or door.pin_hash is None or door.pin_failures >= PIN_ATTEMPTS:
+        return False
+    pin = (pin or "").strip()
+    if len(pin) == PIN_LENGTH and pin.isdigit() and check_password_hash(door.pin_hash, pin):
+        door.pin_failures = 0
+        db.session.flush()
+        return True
+    table = Door.__table__
+    # Counted in the database, so parallel guesses cannot slip past the limit.
+    db.session.execute(
+        update(table)
+        .where(table.c.id == door.id)
+        .values(pin_failures=table.c.pin_failures + 1)
+    )
+    db.session.expire(door, ["pin_failures"])
+    return False
+
+
+def session_matches(door: Door | None, version: object) -> bool:
+    """Tell whether a door session made at ``version`` is still valid."""
+    return door is not None and door.active and hmac.compare_digest(
+        str(door.secret_version), str(version)
+    )
+
+
+def door_for_user(event: Event, user: User, *, now: datetime) -> Door:
+    """Return the door a door-staff (or organiser) account scans at, creating it once."""
+    door = db.session.scalar(
+        select(Door).where(Door.event_id == event.id, Door.user_id == user.id)
+    )
+    if door is not None:
+        return door
+    base = (user.name or user.email)[: NAME_MAX - 12]
+    for name in (base, f"{base} ({user.id})"):
+        try:
+            with db.session.begin_nested():
+                door = Door(event_id=event.id, name=name, user_id=user.id, created_at=now)
+                db.session.add(door)
+        except IntegrityError:
+            continue
+        return door
+    raise DoorNameTaken(base)

@@ -1,0 +1,67 @@
+"""The answer to a scan, in the vocabulary the page and other scanners share."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from eventdesk.events.models import Event
+from eventdesk.registration.models import Registration
+
+OK = "ok"
+ERROR = "error"
+
+ALREADY_CHECKED_IN = "already_checked_in"
+UNKNOWN = "unknown"
+CANCELLED = "cancelled"
+WAITLISTED = "waitlisted"
+WRONG_EVENT = "wrong_event"
+NOT_OPEN = "not_open"
+# Undo of a guest who is not checked in.
+NOT_CHECKED_IN = "not_checked_in"
+# Walk-ins.
+FULL = "full"
+ALREADY_REGISTERED = "already_registered"
+
+REASONS = (
+    ALREADY_CHECKED_IN, UNKNOWN, CANCELLED, WAITLISTED, WRONG_EVENT, NOT_OPEN,
+    NOT_CHECKED_IN, FULL, ALREADY_REGISTERED,
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a scan, undo or walk-in did, and about whom."""
+
+    status: str
+    reason: str | None = None
+    registration: Registration | None = None
+    checked_in_at: datetime | None = None
+    door: str | None = None
+    replayed: bool = False
+    override: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.status == OK
+
+    def as_json(self, event: Event) -> dict:
+        """Return the API form, with times in UTC and as HH:MM in the event's zone."""
+        registration = self.registration
+        attendee = None
+        if registration is not None and self.reason != WRONG_EVENT:
+            attendee = {
+                "id": registration.id,
+                "name": registration.name,
+                "organisation": registration.organisation,
+                "status": registration.status.value,
+            }
+        at = self.checked_in_at
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "attendee": attendee,
+            "checked_in_at": at.isoformat().replace("+00:00", "Z") if at else None,
+            "checked_in_time": at.astimezone(event.zone).strftime("%H:%M") if at else None,
+            "door": self.door,
+            "replayed": self.replayed,
+            "override": self.override,
+        }

@@ -1,0 +1,247 @@
+"""Check-in rules: scan, undo, search and counts.
+
+Functions here flush but never commit; the caller owns the transaction.
+The check-in is one conditional UPDATE whose row count decides it, so any
+number of doors scanning one ticket at once give exactly one ``ok``.
+"""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from eventdesk.checkin import results as r
+from eventdesk.checkin.models import Door, Scan, ScanAction
+from eventdesk.db import db
+from eventdesk.events.models import Event, EventStatus
+from eventdesk.registration.models import Registration, RegistrationStatus
+from eventdesk.tickets.codes import clean_ticket_code, looks_like_ticket_code
+
+# How long before the start the door opens, unless the caller says otherwise.
+DEFAULT_OPENS_BEFORE = timedelta(hours=12)
+NONCE_MAX = 64
+SEARCH_LIMIT = 20
+
+
+class BadNonce(ValueError):
+    """The client nonce is too long or not text."""
+
+
+def checkin_open(event: Event, *, now: datetime, opens_before: timedelta | None) -> bool:
+    """Tell whether ``event`` admits guests at ``now`` (``opens_before`` None: any time)."""
+    if event.status != EventStatus.PUBLISHED:
+        return False
+    return opens_before is None or now >= event.starts_at - opens_before
+
+
+def _clean_nonce(nonce: str | None) -> str | None:
+    if nonce is None or nonce == "":
+        return None
+    if not isinstance(nonce, str) or len(nonce) > NONCE_MAX:
+        raise BadNonce()
+    return nonce
+
+
+def _door_name(door_id: int | None) -> str | None:
+    if door_id is None:
+        return None
+    door = db.session.get(Door, door_id)
+    return door.name if door is not None else None
+
+
+def _state(registration: Registration, status: str, reason: str | None, **extra) -> r.Result:
+    return r.Result(
+        status,
+        reason,
+        registration,
+        checked_in_at=registration.checked_in_at,
+        door=_door_name(registration.checked_in_door_id),
+        **extra,
+    )
+
+
+def _replay(door: Door, nonce: str | None) -> r.Result | None:
+    """Answer a retried request from the scan it already made."""
+    if nonce is None:
+        return None
+    scan = db.session.scalar(select(Scan).where(Scan.door_id == door.id, Scan.nonce == nonce))
+    if scan is None:
+        return None
+    registration = None
+    if scan.registration_id is not None:
+        registration = db.session.get(Registration, scan.registration_id)
+    if registration is None:
+        return r.Result(scan.status, scan.reason, replayed=True)
+    return _state(registration, scan.status, scan.reason, replayed=True, override=scan.override)
+
+
+def _log(event: Event, door: Door, *, action: ScanAction, result: r.Result, raw: str,
+         nonce: str | None, now: datetime) -> None:
+    registration = result.registration
+    db.session.add(
+        Scan(
+            event_id=event.id,
+            door_id=door.id,
+            at=now,
+            action=action,
+            status=result.status,
+            reason=result.reason,
+            raw_code=raw[:120],
+            nonce=nonce,
+            registration_id=registration.id if registration is not None else None,
+            override=result.override,
+        )
+    )
+    db.session.flush()
+
+
+def recorded(event: Event, door: Door, *, action: ScanAction, raw: str, nonce: str | None,
+             now: datetime, decide) -> r.Result:
+    """Run ``decide()`` and log its result, once per (door, nonce).
+
+    A concurrent request with the same nonce loses on the unique constraint;
+    its work is rolled back and it gets the first request's answer.
+    """
+    nonce = _clean_nonce(nonce)
+    earlier = _replay(door, nonce)
+    if earlier is not None:
+        return earlier
+    try:
+        with db.session.begin_nested():
+            result = decide()
+            _log(event, door, action=action, result=result, raw=raw, nonce=nonce, now=now)
+    except IntegrityError:
+        earlier = _replay(door, nonce)
+        if nonce is None or earlier is None:
+            raise
+        return earlier
+    return result
+
+
+def find_by_code(code: str) -> Registration | None:
+    """Return the registration owning a (clean) ticket code, of any event."""
+    if not looks_like_ticket_code(code):
+        return None
+    return db.session.scalar(select(Registration).where(Registration.ticket_code == code))
+
+
+def _admit(event: Event, registration: Registration | None, *, door: Door, now: datetime,
+           opens_before: timedelta | None) -> r.Result:
+    if registration is None:
+        return r.Result(r.ERROR, r.UNKNOWN)
+    if registration.event_id != event.id:
+        return r.Result(r.ERROR, r.WRONG_EVENT, registration)
+    if not checkin_open(event, now=now, opens_before=opens_before):
+        return r.Result(r.ERROR, r.NOT_OPEN, registration)
+    table = Registration.__table__
+    changed = db.session.execute(
+        update(table)
+        .where(
+            table.c.id == registration.id,
+            table.c.checked_in_at.is_(None),
+            table.c.status == RegistrationStatus.CONFIRMED.value,
+        )
+        .values(checked_in_at=now, checked_in_door_id=door.id)
+    ).rowcount
+    db.session.refresh(registration)
+    if changed == 1:
+        return _state(registration, r.OK, None)
+    if registration.status == RegistrationStatus.CANCELLED:
+        return r.Result(r.ERROR, r.CANCELLED, registration)
+    if registration.status == RegistrationStatus.WAITLISTED:
+        return r.Result(r.ERROR, r.WAITLISTED, registration)
+    return _state(registration, r.ERROR, r.ALREADY_CHECKED_IN)
+
+
+def check_in(event: Event, raw_code: str, *, door: Door, nonce: str | None, now: datetime,
+             opens_before: timedelta | None = DEFAULT_OPENS_BEFORE) -> r.Result:
+    """Check in the guest whose ticket code a door scanned or typed."""
+    raw = raw_code if isinstance(raw_code, str) else ""
+
+    def decide() -> r.Result:
+        registration = find_by_code(clean_ticket_code(raw))
+        return _admit(event, registration, door=door, now=now, opens_before=opens_before)
+
+    return recorded(event, door, action=ScanAction.CHECK_IN, raw=raw, nonce=nonce, now=now,
+                    decide=decide)
+
+
+def check_in_registration(event: Event, registration_id: int, *, door: Door, nonce: str | None,
+                          now: datetime, opens_before: timedelta | None = DEFAULT_OPENS_BEFORE
+                          ) -> r.Result:
+    """Check in a guest picked from the search list."""
+
+    def decide() -> r.Result:
+        registration = registration_of(event, registration_id)
+        return _admit(event, registration, door=door, now=now, opens_before=opens_before)
+
+    return recorded(event, door, action=ScanAction.CHECK_IN, raw=f"#{registration_id}",
+                    nonce=nonce, now=now, decide=decide)
+
+
+def registration_of(event: Event, registration_id: object) -> Registration | None:
+    """Return the registration with this id if it belongs to ``event``."""
+    if not isinstance(registration_id, int) or isinstance(registration_id, bool):
+        return None
+    if not 0 < registration_id < 2**31:
+        return None
+    registration = db.session.get(Registration, registration_id)
+    return registration if registration is not None and registration.event_id == event.id else None
+
+
+def undo(event: Event, registration_id: object, *, door: Door, nonce: str | None,
+         now: datetime) -> r.Result:
+    """Take back a check-in, so the ticket can be scanned again."""
+
+    def decide() -> r.Result:
+        registration = registration_of(event, registration_id)
+        if registration is None:
+            return r.Result(r.ERROR, r.UNKNOWN)
+        table = Registration.__table__
+        changed = db.session.execute(
+            update(table)
+            .where(table.c.id == registration.id, table.c.checked_in_at.is_not(None))
+            .values(checked_in_at=None, checked_in_door_id=None)
+        ).rowcount
+        db.session.refresh(registration)
+        return r.Result(r.OK if changed == 1 else r.ERROR,
+                        None if changed == 1 else r.NOT_CHECKED_IN, registration)
+
+    return recorded(event, door, action=ScanAction.UNDO, raw=f"#{registration_id}"[:120],
+                    nonce=nonce, now=now, decide=decide)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search(event: Event, query: str, *, limit: int = SEARCH_LIMIT) -> list[Registration]:
+    """Find guests of ``event`` by name, organisation or email; confirmed ones first."""
+    words = (query or "").split()[:4]
+    if not words or sum(len(word) for word in words) < 2:
+        return []
+    statement = select(Registration).where(Registration.event_id == event.id)
+    for word in words:
+        pattern = f"%{_escape_like(word[:60].lower())}%"
+        statement = statement.where(
+            or_(
+                func.lower(Registration.name).like(pattern, escape="\\"),
+                func.lower(Registration.organisation).like(pattern, escape="\\"),
+                Registration.email_normalized.like(pattern, escape="\\"),
+            )
+        )
+    statement = statement.order_by(
+        Registration.status != RegistrationStatus.CONFIRMED, Registration.name, Registration.id
+    ).limit(limit)
+    return list(db.session.scalars(statement))
+
+
+def counts(event: Event) -> dict[str, int]:
+    """Return how many confirmed guests are in, and how many are expected."""
+    row = db.session.execute(
+        select(func.count(), func.count(Registration.checked_in_at)).where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    ).one()
+    return {"checked_in": row[1], "expected": row[0]}

@@ -1,0 +1,54 @@
+"""Helpers shared by the check-in tests."""
+
+from datetime import timedelta
+
+from eventdesk.checkin import doors
+from eventdesk.db import db
+from eventdesk.events.service import take_seat
+from eventdesk.registration.models import Registration, RegistrationStatus
+from eventdesk.tickets.codes import new_ticket_code
+
+
+def event_today(make_event, now, **fields):
+    """Return a published event that starts in an hour, so the door is open."""
+    values = {"starts_at": now + timedelta(hours=1), "ends_at": now + timedelta(hours=5)}
+    values.update(fields)
+    return make_event(**values)
+
+
+def guest(event, email, now, *, name="Zoë de Vries", organisation=""):
+    """Register a guest (confirmed while seats last, else waiting) and commit.
+
+    Built here rather than through the registration service so these tests do
+    not depend on the guest mails.
+    """
+    seated = take_seat(event)
+    registration = Registration(
+        event_id=event.id,
+        status=RegistrationStatus.CONFIRMED if seated else RegistrationStatus.WAITLISTED,
+        name=name,
+        email=email,
+        email_normalized=email.lower(),
+        organisation=organisation,
+        ticket_code=new_ticket_code() if seated else None,
+        consented_at=now,
+        confirmed_at=now if seated else None,
+    )
+    db.session.add(registration)
+    db.session.commit()
+    return registration
+
+
+def cancel(registration, now):
+    """Cancel a guest directly (status only) and commit."""
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    db.session.commit()
+
+
+def door_with_token(event, name, now):
+    """Create a door with a bearer token and commit; return (door, token)."""
+    door = doors.create_door(event, name=name, now=now)
+    token = doors.issue_token(door)
+    db.session.commit()
+    return door, token

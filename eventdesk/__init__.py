@@ -39,10 +39,14 @@ def create_app(config: Mapping | None = None) -> Flask:
     errors.init_app(app)
 
     from eventdesk.auth.routes import bp as auth_bp
+    from eventdesk.checkin.api import bp as checkin_api_bp
+    from eventdesk.checkin.routes import bp as checkin_bp
     from eventdesk.events.routes import bp as events_bp
     from eventdesk.registration.routes import bp as registration_bp
 
     app.register_blueprint(events_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(checkin_bp)
+    app.register_blueprint(checkin_api_bp)
     return app

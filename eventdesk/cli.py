@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from eventdesk import create_app
 from eventdesk.auth.models import Role, User
+from eventdesk.checkin.commands import door_token
 from eventdesk.db import db, utcnow
 
 
@@ -79,6 +80,9 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
     db.session.add(user)
     db.session.commit()
     click.echo(f"Created {role} account {email}.")
+
+
+cli.add_command(door_token)
 
 
 def main() -> None:

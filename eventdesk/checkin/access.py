@@ -1,0 +1,101 @@
+"""Who may scan at a door: a door session (link or PIN), a bearer token, or an account."""
+
+from datetime import timedelta
+
+from flask import current_app, request, session
+from flask_login import current_user
+from sqlalchemy import select
+
+from eventdesk.auth.models import Role
+from eventdesk.checkin import doors
+from eventdesk.checkin.models import Door
+from eventdesk.db import db, utcnow
+from eventdesk.events.models import Event
+from eventdesk.extensions import csrf
+
+SESSION_KEY = "doors"
+
+
+def event_by_slug(slug: str) -> Event | None:
+    """Return the event with ``slug``, whatever its status (drafts scan as not open)."""
+    if len(slug) > 80:
+        return None
+    return db.session.scalar(select(Event).where(Event.slug == slug))
+
+
+def opens_before() -> timedelta | None:
+    """Return how long before the start the door opens (the demo: always open)."""
+    if current_app.config.get("DEMO"):
+        return None
+    hours = current_app.config.get("CHECKIN_OPENS_HOURS_BEFORE", 12)
+    return None if hours is None else timedelta(hours=float(hours))
+
+
+def may_manage(event: Event) -> bool:
+    """Tell whether the logged-in account may manage the doors of ``event``."""
+    user = current_user
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    if user.role != Role.ORGANISER:
+        return False
+    # Organisers may be limited to chosen events (back office); unlimited otherwise.
+    if getattr(user, "all_events", True):
+        return True
+    return event in getattr(user, "events", [])
+
+
+def remember_door(door: Door) -> None:
+    """Open ``door`` for this browser session."""
+    opened = dict(session.get(SESSION_KEY) or {})
+    opened[str(door.event_id)] = [door.id, door.secret_version]
+    session[SESSION_KEY] = opened
+
+
+def forget_door(event: Event) -> None:
+    """Close this browser's door session for ``event``."""
+    opened = dict(session.get(SESSION_KEY) or {})
+    opened.pop(str(event.id), None)
+    session[SESSION_KEY] = opened
+
+
+def _session_door(event: Event) -> Door | None:
+    entry = (session.get(SESSION_KEY) or {}).get(str(event.id))
+    if not isinstance(entry, list) or len(entry) != 2 or not isinstance(entry[0], int):
+        return None
+    door = db.session.get(Door, entry[0])
+    if door is None or door.event_id != event.id or not doors.session_matches(door, entry[1]):
+        return None
+    return door
+
+
+def bearer_token() -> str | None:
+    """Return the bearer token sent with this request, if any."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def door_for_request(event: Event, *, check_csrf: bool = False) -> Door | None:
+    """Return the door this request scans at, or None when it may not scan here.
+
+    Cookie-based access (door session, account) must also pass the CSRF check
+    on state changes; a bearer token is not sent by browsers on their own.
+    """
+    token = bearer_token()
+    if token is not None:
+        door = doors.door_by_token(token)
+        return door if door is not None and door.event_id == event.id else None
+    door = _session_door(event)
+    if door is None and current_user.is_authenticated and (
+        current_user.role == Role.DOOR or may_manage(event)
+    ):
+        door = doors.door_for_user(event, current_user, now=utcnow())
+        if not door.active:
+            return None
+    if door is not None and check_csrf and current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
+    return door

@@ -1,0 +1,143 @@
+"""The check-in JSON API, for the door page and for other scanners.
+
+Decided scans answer 200 with ``status`` ok or error; 4xx is kept for
+requests that are malformed or not allowed.
+"""
+
+from email_validator import EmailNotValidError, validate_email
+from flask import Blueprint, abort, jsonify, request
+from flask_babel import gettext as _
+
+from eventdesk.checkin import service
+from eventdesk.checkin.access import door_for_request, event_by_slug, opens_before
+from eventdesk.checkin.models import Door
+from eventdesk.checkin.walkin import walk_in
+from eventdesk.db import db, utcnow
+from eventdesk.events.models import Event
+from eventdesk.extensions import csrf
+from eventdesk.i18n import current_language
+
+bp = Blueprint("checkin_api", __name__, url_prefix="/api/v1/events/<slug>")
+# Cookie-based callers are checked inside door_for_request; bearer callers need no CSRF.
+csrf.exempt(bp)
+
+
+def _problem(code: int, reason: str, message: str):
+    response = jsonify(status="error", reason=reason, message=message)
+    response.status_code = code
+    if code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="eventdesk"'
+    return response
+
+
+def _door(slug: str, *, writes: bool) -> tuple[Event, Door]:
+    event = event_by_slug(slug)
+    if event is None:
+        abort(404)
+    door = door_for_request(event, check_csrf=writes)
+    if door is None:
+        message = _("Sign in at the door, or send a valid door token. Revoked doors are refused.")
+        abort(_problem(401, "unauthorized", message))
+    return event, door
+
+
+def _body() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        abort(_problem(400, "bad_request", _("Send a JSON object.")))
+    nonce = data.get("nonce")
+    if nonce is not None and (not isinstance(nonce, str) or len(nonce) > service.NONCE_MAX):
+        abort(_problem(400, "bad_nonce", _("The nonce must be text of at most 64 characters.")))
+    return data
+
+
+def _text(data: dict, key: str, limit: int) -> str:
+    value = data.get(key) or ""
+    if not isinstance(value, str):
+        abort(_problem(400, "bad_request", _("The field %(field)s must be text.", field=key)))
+    return " ".join(value.split())[:limit]
+
+
+@bp.post("/checkins")
+def check_in(slug: str):
+    """Check in a ticket code (or a guest picked from search)."""
+    event, door = _door(slug, writes=True)
+    data = _body()
+    registration_id = data.get("registration")
+    if registration_id is not None:
+        result = service.check_in_registration(
+            event, registration_id, door=door, nonce=data.get("nonce"), now=utcnow(),
+            opens_before=opens_before(),
+        )
+    else:
+        code = data.get("code")
+        result = service.check_in(
+            event, code if isinstance(code, str) else "", door=door, nonce=data.get("nonce"),
+            now=utcnow(), opens_before=opens_before(),
+        )
+    db.session.commit()
+    return result.as_json(event)
+
+
+@bp.post("/checkins/undo")
+def undo(slug: str):
+    """Take back a check-in."""
+    event, door = _door(slug, writes=True)
+    data = _body()
+    result = service.undo(event, data.get("registration"), door=door, nonce=data.get("nonce"),
+                          now=utcnow())
+    db.session.commit()
+    return result.as_json(event)
+
+
+@bp.get("/checkins/search")
+def search(slug: str):
+    """Find guests by name, organisation or email."""
+    event, _door_ = _door(slug, writes=False)
+    found = service.search(event, request.args.get("q", "")[:200])
+    results = []
+    for registration in found:
+        at = registration.checked_in_at
+        results.append({
+            "id": registration.id,
+            "name": registration.name,
+            "organisation": registration.organisation,
+            "email": registration.email,
+            "status": registration.status.value,
+            "checked_in_at": at.isoformat().replace("+00:00", "Z") if at else None,
+            "checked_in_time": at.astimezone(event.zone).strftime("%H:%M") if at else None,
+        })
+    db.session.commit()
+    return {"results": results}
+
+
+@bp.get("/checkins/counts")
+def counts(slug: str):
+    """Return how many guests are in and how many are expected."""
+    event, _door_ = _door(slug, writes=False)
+    answer = service.counts(event)
+    db.session.commit()
+    return answer
+
+
+@bp.post("/walkins")
+def create_walk_in(slug: str):
+    """Register a guest at the door and check them in."""
+    event, door = _door(slug, writes=True)
+    data = _body()
+    name = _text(data, "name", 200)
+    email = _text(data, "email", 254)
+    if not name:
+        abort(_problem(400, "name_required", _("Please enter a name.")))
+    if email:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError:
+            abort(_problem(400, "invalid_email", _("Please enter a valid email address.")))
+    result = walk_in(
+        event, name=name, email=email, organisation=_text(data, "organisation", 200),
+        override=data.get("override") is True, door=door, nonce=data.get("nonce"),
+        now=utcnow(), language=current_language(), opens_before=opens_before(),
+    )
+    db.session.commit()
+    return result.as_json(event)

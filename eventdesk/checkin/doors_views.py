@@ -1,0 +1,102 @@
+"""The organiser's page for an event's doors: create, name, renew and revoke."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from eventdesk.checkin import doors
+from eventdesk.checkin.access import event_by_slug, may_manage
+from eventdesk.checkin.forms import ConfirmForm, DoorForm
+from eventdesk.checkin.routes import bp
+from eventdesk.db import db, utcnow
+from eventdesk.links import external_url
+
+PREFIX = "/organiser/events/<slug>/doors"
+
+
+def _managed_event(slug: str):
+    event = event_by_slug(slug)
+    if event is None:
+        abort(404)
+    if not may_manage(event):
+        abort(403)
+    return event
+
+
+def _render(event, form, issued=None, status=200):
+    return render_template(
+        "checkin/doors.html",
+        event=event,
+        form=form,
+        doors=doors.event_doors(event),
+        issued=issued,
+        confirm=ConfirmForm(),
+    ), status
+
+
+def _issue(door, *, with_pin: bool) -> dict:
+    token = doors.issue_token(door)
+    pin = doors.issue_pin(door) if with_pin else None
+    return {
+        "door": door.name,
+        "link": external_url("checkin.door_link", token=token),
+        "token": token,
+        "pin": pin,
+        "page": external_url("checkin.page", slug=door.event.slug),
+    }
+
+
+@bp.get(PREFIX)
+@login_required
+def doors_index(slug: str):
+    """List the doors of an event."""
+    return _render(_managed_event(slug), DoorForm())
+
+
+@bp.post(PREFIX)
+@login_required
+def doors_create(slug: str):
+    """Create a door; its link and PIN are shown once, as only hashes are kept."""
+    event = _managed_event(slug)
+    form = DoorForm()
+    if not form.validate_on_submit():
+        return _render(event, form, status=422)
+    try:
+        door = doors.create_door(event, name=form.name.data, now=utcnow())
+    except doors.DoorNameTaken:
+        form.name.errors.append(_("A door with this name exists already."))
+        return _render(event, form, status=422)
+    issued = _issue(door, with_pin=form.with_pin.data)
+    db.session.commit()
+    # Rendered, not redirected: the secrets must not travel through the session cookie.
+    return _render(event, DoorForm(formdata=None), issued=issued)
+
+
+@bp.post(PREFIX + "/<int:door_id>/renew")
+@login_required
+def doors_renew(slug: str, door_id: int):
+    """Give a door a new link and PIN, ending the old ones."""
+    event = _managed_event(slug)
+    door = db.session.get(doors.Door, door_id)
+    if door is None or door.event_id != event.id or not door.active:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    issued = _issue(door, with_pin=True)
+    db.session.commit()
+    return _render(event, DoorForm(formdata=None), issued=issued)
+
+
+@bp.post(PREFIX + "/<int:door_id>/revoke")
+@login_required
+def doors_revoke(slug: str, door_id: int):
+    """Revoke a door: its link, token, PIN and open sessions stop working."""
+    event = _managed_event(slug)
+    door = db.session.get(doors.Door, door_id)
+    if door is None or door.event_id != event.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        doors.revoke_door(door, now=utcnow())
+        db.session.commit()
+        flash(_("Door %(name)s is revoked.", name=door.name), "info")
+    return redirect(url_for("checkin.doors_index", slug=event.slug))

@@ -1,0 +1,37 @@
+"""Forms for opening a door with a PIN and for managing doors."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Regexp
+
+from eventdesk.checkin.doors import NAME_MAX, PIN_LENGTH
+
+
+class PinForm(FlaskForm):
+    door = SelectField(_l("Door"), coerce=int, validators=[DataRequired(_l("Choose your door."))])
+    pin = StringField(
+        _l("PIN"),
+        validators=[
+            DataRequired(_l("Enter the PIN you were given.")),
+            Regexp(rf"^\s*\d{{{PIN_LENGTH}}}\s*$", message=_l("The PIN has 6 digits.")),
+        ],
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": PIN_LENGTH + 4},
+    )
+
+    def __init__(self, doors, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.door.choices = [(door.id, door.name) for door in doors]
+
+
+class DoorForm(FlaskForm):
+    name = StringField(
+        _l("Door name"),
+        validators=[DataRequired(_l("Give the door a name.")), Length(max=NAME_MAX)],
+        render_kw={"placeholder": _l("For example: Hoofdingang")},
+    )
+    with_pin = BooleanField(_l("Also give it a PIN for volunteers"), default=True)
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes state: only the CSRF token."""

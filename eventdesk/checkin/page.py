@@ -1,0 +1,62 @@
+"""What the door page's script needs: API addresses and its strings, translated."""
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
+
+from eventdesk.checkin.models import Door
+from eventdesk.events.models import Event
+
+
+def strings() -> dict[str, str]:
+    """Return every text the door script shows, in the visitor's language."""
+    return {
+        "ok": _("Welcome"),
+        "already_checked_in": _("Already checked in"),
+        "already_detail": _("at %(time)s at %(door)s", time="{time}", door="{door}"),
+        "unknown": _("Unknown ticket"),
+        "unknown_detail": _("This code is not a ticket for this event."),
+        "cancelled": _("Registration cancelled"),
+        "waitlisted": _("On the waiting list"),
+        "waitlisted_detail": _("This guest has no seat (yet)."),
+        "wrong_event": _("Ticket for another event"),
+        "not_open": _("Check-in is not open yet"),
+        "not_checked_in": _("Was not checked in"),
+        "full": _("The event is full"),
+        "already_registered": _("Already registered"),
+        "already_registered_detail": _("Find this guest with search and check them in."),
+        "error": _("Not checked in"),
+        "network": _("No connection: not checked in. Try again."),
+        "offline": _("Offline"),
+        "online": _("Online"),
+        "undo": _("Undo check-in of {name}"),
+        "undone": _("Check-in undone"),
+        "check_in": _("Check in"),
+        "in_at": _("In at {time}"),
+        "no_results": _("No guests found."),
+        "status_cancelled": _("cancelled"),
+        "status_waitlisted": _("waiting list"),
+        "camera_off": _("No camera: use the scanner, type the code or search."),
+        "camera_denied": _("The camera is not allowed. Allow it in the browser settings."),
+        "override_confirm": _("The event is full. Admit this walk-in anyway? This is logged."),
+        "name_required": _("Please enter a name."),
+        "walk_in_ok": _("Walk-in registered and checked in"),
+    }
+
+
+def page_config(event: Event, door: Door) -> dict:
+    """Return the JSON blob the door script starts from."""
+    slug = event.slug
+    return {
+        "api": {
+            "checkin": url_for("checkin_api.check_in", slug=slug),
+            "undo": url_for("checkin_api.undo", slug=slug),
+            "search": url_for("checkin_api.search", slug=slug),
+            "counts": url_for("checkin_api.counts", slug=slug),
+            "walkin": url_for("checkin_api.create_walk_in", slug=slug),
+        },
+        "vendor": url_for("static", filename="vendor/"),
+        "csrf": generate_csrf(),
+        "door": door.name,
+        "strings": strings(),
+    }

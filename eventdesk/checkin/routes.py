@@ -1,0 +1,86 @@
+"""The check-in page, opening a door with a link or a PIN, and leaving it."""
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from eventdesk.checkin import doors
+from eventdesk.checkin.access import (
+    door_for_request,
+    event_by_slug,
+    forget_door,
+    remember_door,
+)
+from eventdesk.checkin.forms import ConfirmForm, PinForm
+from eventdesk.checkin.page import page_config
+from eventdesk.db import db
+from eventdesk.i18n import current_language
+
+bp = Blueprint("checkin", __name__)
+
+
+def _event_or_404(slug: str):
+    event = event_by_slug(slug)
+    if event is None:
+        abort(404)
+    return event
+
+
+@bp.get("/events/<slug>/checkin")
+def page(slug: str):
+    """Show the door screen, or the way in for a volunteer."""
+    event = _event_or_404(slug)
+    door = door_for_request(event)
+    if door is None:
+        db.session.commit()
+        form = PinForm([d for d in doors.event_doors(event) if d.active and d.pin_hash])
+        return render_template("checkin/enter.html", event=event, form=form), 401
+    db.session.commit()
+    return render_template(
+        "checkin/page.html",
+        event=event,
+        door=door,
+        title=event.title(current_language()),
+        config=page_config(event, door),
+        leave_form=ConfirmForm(),
+    )
+
+
+@bp.post("/events/<slug>/checkin/pin")
+def enter_pin(slug: str):
+    """Open a door of this event with its PIN."""
+    event = _event_or_404(slug)
+    form = PinForm([d for d in doors.event_doors(event) if d.active and d.pin_hash])
+    if form.validate_on_submit():
+        door = db.session.get(doors.Door, form.door.data)
+        if door is not None and door.event_id == event.id and doors.check_pin(door, form.pin.data):
+            remember_door(door)
+            db.session.commit()
+            return redirect(url_for("checkin.page", slug=event.slug))
+        db.session.commit()
+        form.form_errors.append(
+            _("That PIN does not open this door. After 10 wrong tries the organiser must "
+              "give the door a new PIN.")
+        )
+    return render_template("checkin/enter.html", event=event, form=form), 422
+
+
+@bp.get("/door/<token>")
+def door_link(token: str):
+    """Open the door a link was made for, then go to its check-in page."""
+    door = doors.door_by_token(token)
+    if door is None:
+        abort(404)
+    remember_door(door)
+    return redirect(url_for("checkin.page", slug=door.event.slug))
+
+
+@bp.post("/events/<slug>/checkin/leave")
+def leave(slug: str):
+    """Close this browser's door session."""
+    event = _event_or_404(slug)
+    if ConfirmForm().validate_on_submit():
+        forget_door(event)
+    return redirect(url_for("checkin.page", slug=event.slug))
+
+# The organiser's door management shares this blueprint.
+from eventdesk.checkin import doors_views  # noqa: E402,F401

@@ -1,0 +1,460 @@
+/* Door check-in: camera, handheld scanner, search and walk-ins through one submit path. */
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("ci-config").textContent);
+  var S = config.strings;
+  var $ = function (id) { return document.getElementById(id); };
+  var codeInput = $("ci-code");
+  var overlay = $("ci-result");
+  var undoButton = $("ci-undo");
+  var REPEAT_MS = 3000;
+  var RESULT_MS = 2000;
+  var lastCode = null;
+  var lastCodeAt = 0;
+  var lastOk = null;
+  var overlayTimer = null;
+  // Decode timings, read by the browser tests and handy when tuning a tablet.
+  var stats = window.checkinStats = { frames: 0, decodeMs: [], scans: 0 };
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, key) {
+      return values[key] == null ? "" : values[key];
+    });
+  }
+
+  function newNonce() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    return String(Date.now()) + "-" + Math.random().toString(36).slice(2);
+  }
+
+  /* ---- network ---------------------------------------------------------- */
+
+  function setOnline(online) {
+    $("ci-net").hidden = online;
+    document.body.classList.toggle("ci-offline", !online);
+  }
+
+  function request(method, url, body) {
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, 8000) : null;
+    var options = {
+      method: method,
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": config.csrf },
+      signal: controller ? controller.signal : undefined
+    };
+    if (body) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    return fetch(url, options).then(function (response) {
+      clearTimeout(timer);
+      setOnline(true);
+      return response.json().catch(function () { return { status: "error", reason: "http" }; });
+    }, function (error) {
+      clearTimeout(timer);
+      setOnline(false);
+      throw error;
+    });
+  }
+
+  // A retried POST carries the same nonce, so the server answers it only once.
+  function post(url, body, tries) {
+    body.nonce = body.nonce || newNonce();
+    return request("POST", url, body).catch(function (error) {
+      if ((tries || 0) >= 2) { throw error; }
+      return new Promise(function (resolve) { setTimeout(resolve, 400); })
+        .then(function () { return post(url, body, (tries || 0) + 1); });
+    });
+  }
+
+  /* ---- feedback --------------------------------------------------------- */
+
+  var audio = null;
+  function beep(kind) {
+    try {
+      var Context = window.AudioContext || window.webkitAudioContext;
+      if (!Context) { return; }
+      audio = audio || new Context();
+      if (audio.state === "suspended") { audio.resume(); }
+      var tones = kind === "ok" ? [[880, 0, 0.12]] :
+        kind === "warn" ? [[660, 0, 0.12], [660, 0.18, 0.12]] : [[220, 0, 0.45]];
+      tones.forEach(function (tone) {
+        var oscillator = audio.createOscillator();
+        var gain = audio.createGain();
+        oscillator.frequency.value = tone[0];
+        oscillator.type = kind === "error" ? "square" : "sine";
+        gain.gain.value = 0.2;
+        oscillator.connect(gain).connect(audio.destination);
+        var start = audio.currentTime + tone[1];
+        oscillator.start(start);
+        oscillator.stop(start + tone[2]);
+      });
+    } catch (ignored) { /* sound is a nicety */ }
+  }
+
+  function vibrate(kind) {
+    if (navigator.vibrate) {
+      navigator.vibrate(kind === "ok" ? 80 : kind === "warn" ? [80, 60, 80] : [300]);
+    }
+  }
+
+  function showResult(kind, title, name, organisation, detail) {
+    overlay.className = "ci-result ci-" + kind;
+    overlay.querySelector(".ci-result-title").textContent = title;
+    overlay.querySelector(".ci-result-name").textContent = name || "";
+    overlay.querySelector(".ci-result-org").textContent = organisation || "";
+    overlay.querySelector(".ci-result-detail").textContent = detail || "";
+    overlay.hidden = false;
+    beep(kind);
+    vibrate(kind);
+    clearTimeout(overlayTimer);
+    overlayTimer = setTimeout(hideResult, kind === "ok" ? RESULT_MS : RESULT_MS + 1000);
+  }
+
+  function hideResult() {
+    overlay.hidden = true;
+    codeInput.focus();
+  }
+  overlay.addEventListener("click", hideResult);
+
+  function present(answer) {
+    stats.scans += 1;
+    var person = answer.attendee || {};
+    if (answer.status === "ok") {
+      showResult("ok", S.ok, person.name, person.organisation, "");
+      if (person.id) { rememberUndo(person); }
+    } else if (answer.reason === "already_checked_in") {
+      showResult("warn", S.already_checked_in, person.name, person.organisation,
+        fill(S.already_detail, { time: answer.checked_in_time, door: answer.door || "?" }));
+    } else {
+      var detail = S[answer.reason + "_detail"] || answer.message || "";
+      showResult("error", S[answer.reason] || S.error, person.name, person.organisation, detail);
+    }
+    refreshCounts();
+  }
+
+  function networkFailed() {
+    showResult("error", S.error, "", "", S.network);
+  }
+
+  /* ---- checking in ------------------------------------------------------ */
+
+  function submitCode(raw) {
+    var code = (raw || "").replace(/\s+/g, "").toUpperCase();
+    if (!code) { return; }
+    var now = Date.now();
+    if (code === lastCode && now - lastCodeAt < REPEAT_MS) { return; }
+    lastCode = code;
+    lastCodeAt = now;
+    post(config.api.checkin, { code: code }).then(present, networkFailed);
+  }
+
+  function checkInGuest(id) {
+    post(config.api.checkin, { registration: id }).then(function (answer) {
+      present(answer);
+      runSearch();
+    }, networkFailed);
+  }
+
+  function rememberUndo(person) {
+    lastOk = person;
+    undoButton.textContent = fill(S.undo, { name: person.name });
+    undoButton.hidden = false;
+  }
+
+  undoButton.addEventListener("click", function () {
+    if (!lastOk) { return; }
+    var person = lastOk;
+    post(config.api.undo, { registration: person.id }).then(function (answer) {
+      if (answer.status === "ok") {
+        showResult("warn", S.undone, person.name, person.organisation, "");
+        lastOk = null;
+        lastCode = null;
+        undoButton.hidden = true;
+      } else {
+        present(answer);
+      }
+      refreshCounts();
+    }, networkFailed);
+  });
+
+  /* ---- handheld scanner and typed codes --------------------------------- */
+
+  $("ci-scan-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var value = codeInput.value;
+    codeInput.value = "";
+    submitCode(value);
+  });
+  codeInput.addEventListener("keydown", function (event) {
+    // Some scanners end with Tab instead of Enter.
+    if (event.key === "Tab" && codeInput.value.trim()) {
+      event.preventDefault();
+      var value = codeInput.value;
+      codeInput.value = "";
+      submitCode(value);
+    }
+  });
+  $("ci-keyboard").addEventListener("click", function () {
+    var typing = codeInput.getAttribute("inputmode") === "none";
+    codeInput.setAttribute("inputmode", typing ? "text" : "none");
+    this.setAttribute("aria-pressed", String(typing));
+    codeInput.blur();
+    codeInput.focus();
+  });
+  // Keep the scanner input focused unless the person is using another control.
+  function refocus() {
+    var active = document.activeElement;
+    var busy = active && active !== codeInput && active.matches("input, textarea, select, summary");
+    if (!busy && overlay.hidden) { codeInput.focus(); }
+  }
+  document.addEventListener("click", function () { setTimeout(refocus, 0); });
+  setInterval(refocus, 1500);
+
+  /* ---- search ----------------------------------------------------------- */
+
+  var searchInput = $("ci-search");
+  var results = $("ci-results");
+  var searchTimer = null;
+  var searchSeq = 0;
+
+  function renderResults(list) {
+    results.textContent = "";
+    if (!list.length) {
+      var empty = document.createElement("li");
+      empty.className = "ci-empty";
+      empty.textContent = S.no_results;
+      results.appendChild(empty);
+      return;
+    }
+    list.forEach(function (guest) {
+      var item = document.createElement("li");
+      var who = document.createElement("div");
+      who.className = "ci-who";
+      var name = document.createElement("strong");
+      name.textContent = guest.name;
+      var more = document.createElement("span");
+      more.textContent = [guest.organisation, guest.email].filter(Boolean).join(" · ");
+      who.appendChild(name);
+      who.appendChild(more);
+      item.appendChild(who);
+      if (guest.status !== "confirmed") {
+        var state = document.createElement("span");
+        state.className = "ci-tag ci-tag-error";
+        state.textContent = S["status_" + guest.status] || guest.status;
+        item.appendChild(state);
+      } else if (guest.checked_in_time) {
+        var inside = document.createElement("span");
+        inside.className = "ci-tag ci-tag-warn";
+        inside.textContent = fill(S.in_at, { time: guest.checked_in_time });
+        item.appendChild(inside);
+      } else {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "ci-primary";
+        button.textContent = S.check_in;
+        button.addEventListener("click", function () { checkInGuest(guest.id); });
+        item.appendChild(button);
+      }
+      results.appendChild(item);
+    });
+  }
+
+  function runSearch() {
+    var query = searchInput.value.trim();
+    var seq = ++searchSeq;
+    if (query.length < 2) { results.textContent = ""; return; }
+    request("GET", config.api.search + "?q=" + encodeURIComponent(query)).then(function (answer) {
+      if (seq === searchSeq) { renderResults(answer.results || []); }
+    }, function () { /* the offline badge says enough */ });
+  }
+  searchInput.addEventListener("input", function () {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(runSearch, 250);
+  });
+  $("ci-search-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    runSearch();
+  });
+
+  /* ---- walk-ins --------------------------------------------------------- */
+
+  $("ci-walkin-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var form = event.target;
+    var body = {
+      name: form.elements.name.value,
+      email: form.elements.email.value,
+      organisation: form.elements.organisation.value
+    };
+    if (!body.name.trim()) { showResult("error", S.name_required); return; }
+    function send(override) {
+      body.override = override;
+      body.nonce = newNonce();
+      post(config.api.walkin, body).then(function (answer) {
+        if (answer.reason === "full" && !override && window.confirm(S.override_confirm)) {
+          send(true);
+          return;
+        }
+        if (answer.status === "ok") { form.reset(); }
+        present(answer);
+      }, networkFailed);
+    }
+    send(false);
+  });
+
+  /* ---- counters --------------------------------------------------------- */
+
+  function refreshCounts() {
+    request("GET", config.api.counts).then(function (answer) {
+      if (typeof answer.checked_in === "number") {
+        $("ci-in").textContent = answer.checked_in;
+        $("ci-expected").textContent = answer.expected;
+      }
+    }, function () {});
+  }
+  refreshCounts();
+  setInterval(refreshCounts, 5000);
+  window.addEventListener("online", function () { setOnline(true); refreshCounts(); });
+  window.addEventListener("offline", function () { setOnline(false); });
+  if (navigator.onLine === false) { setOnline(false); }
+
+  /* ---- camera ----------------------------------------------------------- */
+
+  var video = $("ci-video");
+  var canvas = document.createElement("canvas");
+  var context = canvas.getContext("2d", { willReadFrequently: true });
+  var detector = null;
+  var stream = null;
+  var cameras = [];
+  var cameraIndex = -1;
+  var torchOn = false;
+
+  function cameraMessage(text) {
+    var message = $("ci-camera-msg");
+    message.textContent = text || "";
+    message.hidden = !text;
+  }
+
+  function makeDetector() {
+    if (!("BarcodeDetector" in window)) { return null; }
+    // The polyfill fetches its decoder from a CDN unless pointed at our copy.
+    if (window.BarcodeDetectionAPI && window.BarcodeDetectionAPI.prepareZXingModule) {
+      window.BarcodeDetectionAPI.prepareZXingModule({
+        overrides: {
+          locateFile: function (path, prefix) {
+            return path.endsWith(".wasm") ? new URL(config.vendor + path, document.baseURI).href
+              : prefix + path;
+          }
+        },
+        fireImmediately: true
+      });
+    }
+    try { return new window.BarcodeDetector({ formats: ["qr_code"] }); } catch (e) { return null; }
+  }
+
+  var loop = 0;
+
+  function nextFrame(mine) {
+    if (mine !== loop) { return; }
+    var run = function () { scanFrame(mine); };
+    if (video.requestVideoFrameCallback) {
+      video.requestVideoFrameCallback(run);
+    } else {
+      requestAnimationFrame(run);
+    }
+  }
+
+  function scanFrame(mine) {
+    if (mine !== loop || !stream) { return; }
+    if (video.readyState < 2 || !video.videoWidth || !overlay.hidden) {
+      setTimeout(function () { nextFrame(mine); }, 200);
+      return;
+    }
+    var width = video.videoWidth;
+    var height = video.videoHeight;
+    var scale = Math.min(1, 640 / Math.max(width, height));
+    canvas.width = Math.round(width * scale);
+    canvas.height = Math.round(height * scale);
+    context.drawImage(video, 0, 0, canvas.width, canvas.height);
+    var started = performance.now();
+    detector.detect(canvas).then(function (codes) {
+      stats.frames += 1;
+      stats.decodeMs.push(performance.now() - started);
+      if (stats.decodeMs.length > 200) { stats.decodeMs.shift(); }
+      if (codes.length) { submitCode(codes[0].rawValue); }
+    }, function () { /* a bad frame: try the next one */ }).then(function () {
+      nextFrame(mine);
+    });
+  }
+
+  function stopCamera() {
+    loop += 1;
+    if (stream) { stream.getTracks().forEach(function (track) { track.stop(); }); }
+    stream = null;
+  }
+
+  function startCamera() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !detector) {
+      cameraMessage(S.camera_off);
+      return;
+    }
+    stopCamera();
+    var video_ = { width: { ideal: 1280 }, height: { ideal: 720 } };
+    if (cameraIndex >= 0 && cameras[cameraIndex]) {
+      video_.deviceId = { exact: cameras[cameraIndex].deviceId };
+    } else {
+      video_.facingMode = { ideal: "environment" };
+    }
+    navigator.mediaDevices.getUserMedia({ video: video_, audio: false }).then(function (media) {
+      stream = media;
+      video.srcObject = media;
+      cameraMessage("");
+      var played = video.play();
+      if (played && played.catch) { played.catch(function () {}); }
+      setupTools(media.getVideoTracks()[0]);
+      loop += 1;
+      nextFrame(loop);
+    }, function (error) {
+      cameraMessage(error && error.name === "NotAllowedError" ? S.camera_denied : S.camera_off);
+    });
+  }
+
+  function setupTools(track) {
+    var capabilities = track && track.getCapabilities ? track.getCapabilities() : {};
+    var torch = $("ci-torch");
+    torch.hidden = !capabilities.torch;
+    torchOn = false;
+    torch.setAttribute("aria-pressed", "false");
+    navigator.mediaDevices.enumerateDevices().then(function (devices) {
+      cameras = devices.filter(function (device) { return device.kind === "videoinput"; });
+      $("ci-switch").hidden = cameras.length < 2;
+    }, function () {});
+  }
+
+  $("ci-torch").addEventListener("click", function () {
+    var track = stream && stream.getVideoTracks()[0];
+    if (!track) { return; }
+    torchOn = !torchOn;
+    var button = this;
+    track.applyConstraints({ advanced: [{ torch: torchOn }] }).then(function () {
+      button.setAttribute("aria-pressed", String(torchOn));
+    }, function () { torchOn = false; });
+  });
+
+  $("ci-switch").addEventListener("click", function () {
+    if (cameras.length < 2) { return; }
+    cameraIndex = (cameraIndex + 1) % cameras.length;
+    startCamera();
+  });
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) { stopCamera(); } else if (detector) { startCamera(); }
+  });
+
+  detector = makeDetector();
+  startCamera();
+  codeInput.focus();
+})();

@@ -42,11 +42,13 @@ def create_app(config: Mapping | None = None) -> Flask:
     from eventdesk.checkin.api import bp as checkin_api_bp
     from eventdesk.checkin.routes import bp as checkin_bp
     from eventdesk.events.routes import bp as events_bp
+    from eventdesk.organiser import bp as organiser_bp
     from eventdesk.registration.routes import bp as registration_bp
 
     app.register_blueprint(events_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(organiser_bp)
     app.register_blueprint(checkin_bp)
     app.register_blueprint(checkin_api_bp)
     return app

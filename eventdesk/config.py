@@ -45,7 +45,9 @@ def load_config(app: Flask, overrides: Mapping | None) -> None:
     if app.config["BASE_URL"]:
         app.config["BASE_URL"] = app.config["BASE_URL"].rstrip("/")
         if app.config["BASE_URL"].startswith("https://"):
-            app.config.setdefault("SESSION_COOKIE_SECURE", True)
+            # Flask's own default is False, so setdefault would never apply.
+            if "SESSION_COOKIE_SECURE" not in (overrides or {}):
+                app.config["SESSION_COOKIE_SECURE"] = True
     _check_secret_key(app)
 
 

@@ -1,20 +1,33 @@
-"""User accounts."""
+"""User accounts, their event scope and the shared login-attempt counters."""
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Column, ForeignKey, String, Table, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eventdesk.db import db, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from eventdesk.events.models import Event
 
 
 class Role(enum.StrEnum):
     ADMIN = "admin"
     ORGANISER = "organiser"
     DOOR = "door"
+
+
+# Organisers limited to chosen events (User.all_events False) manage these only.
+event_organisers = Table(
+    "event_organisers",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class User(UserMixin, db.Model):
@@ -26,7 +39,11 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(str_enum(Role))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # An organiser of every event, or (False) only of those in ``events``.
+    all_events: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    events: Mapped[list["Event"]] = relationship(secondary=event_organisers)
 
     @property
     def is_active(self) -> bool:
@@ -39,3 +56,16 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         """Tell whether ``password`` matches the stored hash."""
         return check_password_hash(self.password_hash, password)
+
+
+class LoginThrottle(db.Model):
+    """Failed logins per key (an address or a client IP) in the current window.
+
+    Kept in the database so every app server counts the same attempts.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime]

@@ -1,0 +1,78 @@
+"""The questions editor pages."""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from eventdesk.db import db
+from eventdesk.events.models import Question, QuestionKind
+from eventdesk.organiser import question_service as service
+from eventdesk.organiser.blueprint import bp
+from eventdesk.organiser.forms import QuestionForm, choice_lines
+
+
+def _question(question_id: int) -> Question:
+    question = db.session.get(Question, question_id)
+    if question is None or question.event_id != g.event.id:
+        abort(404)
+    return question
+
+
+def _values(form: QuestionForm) -> dict:
+    return {
+        "kind": QuestionKind(form.kind.data),
+        "label_nl": form.label_nl.data.strip(),
+        "label_en": (form.label_en.data or "").strip(),
+        "required": form.required.data,
+        "choices": choice_lines(form.choices.data),
+    }
+
+
+def _back():
+    return redirect(url_for("organiser.edit_event", slug=g.event.slug) + "#questions")
+
+
+@bp.route("/events/<slug>/questions/new", methods=["GET", "POST"])
+def add_question(slug: str):
+    """Add an extra question to the registration form."""
+    form = QuestionForm()
+    if form.validate_on_submit():
+        service.add_question(g.event, **_values(form))
+        db.session.commit()
+        flash(_("Question added."), "success")
+        return _back()
+    return render_template("organiser/question_form.html", form=form, event=g.event,
+                           question=None), (422 if form.errors else 200)
+
+
+@bp.route("/events/<slug>/questions/<int:question_id>", methods=["GET", "POST"])
+def edit_question(slug: str, question_id: int):
+    """Change an extra question."""
+    question = _question(question_id)
+    form = QuestionForm(obj=question if request.method == "GET" else None)
+    if request.method == "GET":
+        form.kind.data = question.kind.value
+        form.choices.data = service.choices_text(question)
+    elif form.validate_on_submit():
+        service.update_question(question, **_values(form))
+        db.session.commit()
+        flash(_("Question saved."), "success")
+        return _back()
+    return render_template("organiser/question_form.html", form=form, event=g.event,
+                           question=question), (422 if form.errors else 200)
+
+
+@bp.post("/events/<slug>/questions/<int:question_id>/delete")
+def delete_question(slug: str, question_id: int):
+    """Remove an extra question."""
+    service.delete_question(_question(question_id))
+    db.session.commit()
+    flash(_("Question removed."), "success")
+    return _back()
+
+
+@bp.post("/events/<slug>/questions/<int:question_id>/move")
+def move_question(slug: str, question_id: int):
+    """Move an extra question up or down."""
+    service.move_question(_question(question_id), up=request.form.get("direction") == "up")
+    db.session.commit()
+    return _back()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from eventdesk import errors, i18n, models  # noqa: F401  (models: complete metadata)
+from eventdesk import errors, i18n, mail, models  # noqa: F401  (models: complete metadata)
 from eventdesk.auth import service as _auth_service  # noqa: F401  (registers the user loader)
 from eventdesk.config import load_config
 from eventdesk.db import db
@@ -44,6 +44,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     from eventdesk.events.routes import bp as events_bp
     from eventdesk.organiser import bp as organiser_bp
     from eventdesk.registration.routes import bp as registration_bp
+    from eventdesk.tickets.routes import bp as tickets_bp
 
     app.register_blueprint(events_bp)
     app.register_blueprint(registration_bp)
@@ -51,4 +52,6 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.register_blueprint(organiser_bp)
     app.register_blueprint(checkin_bp)
     app.register_blueprint(checkin_api_bp)
+    app.register_blueprint(tickets_bp)
+    mail.init_app(app)
     return app

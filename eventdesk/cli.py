@@ -14,6 +14,8 @@ from eventdesk import create_app
 from eventdesk.auth.models import Role, User
 from eventdesk.checkin.commands import door_token
 from eventdesk.db import db, utcnow
+from eventdesk.mail.commands import worker_command
+from eventdesk.tickets.commands import resend_tickets_command
 
 
 def _demo_secret_key(app_instance_path: str) -> str:
@@ -60,7 +62,10 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
             for role, email, password in DEMO_ACCOUNTS:
                 click.echo(f"  {role.value:<12}  {email} / {password}")
             click.echo("")
-    run_gunicorn(app, host=host, port=port, workers=workers)
+    from eventdesk.mail.embedded import embedded_worker
+
+    with embedded_worker(app):
+        run_gunicorn(app, host=host, port=port, workers=workers)
 
 
 @cli.command("create-user")
@@ -83,6 +88,10 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
 
 
 cli.add_command(door_token)
+
+
+cli.add_command(worker_command)
+cli.add_command(resend_tickets_command)
 
 
 def main() -> None:

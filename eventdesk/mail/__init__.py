@@ -1,1 +1,13 @@
 """Outgoing mail: the outbox table, SMTP delivery and the development mailbox."""
+
+from flask import Flask
+
+from eventdesk.mail.transport import local_mail_allowed
+
+
+def init_app(app: Flask) -> None:
+    """Offer the development mailbox when mail stays local (demo, debug, tests)."""
+    if local_mail_allowed(app.config):
+        from eventdesk.mail.routes import bp
+
+        app.register_blueprint(bp)

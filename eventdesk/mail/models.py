@@ -10,9 +10,9 @@ from eventdesk.db import db, str_enum, utcnow
 
 
 class OutboxStatus(enum.StrEnum):
-    PENDING = "pending"
-    SENT = "sent"
-    FAILED = "failed"
+    PENDING = "pending"  # waiting for its first or next attempt
+    SENT = "sent"  # accepted by the SMTP server (or kept in the development mailbox)
+    FAILED = "failed"  # refused for good, or out of attempts: an organiser must look
 
 
 class OutboxMessage(db.Model):
@@ -29,11 +29,14 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     # The complete RFC 5322 message, so a resend is byte for byte the same.
     raw: Mapped[bytes] = mapped_column(LargeBinary)
-    status: Mapped[OutboxStatus] = mapped_column(str_enum(OutboxStatus), default=OutboxStatus.PENDING)
+    status: Mapped[OutboxStatus] = mapped_column(
+        str_enum(OutboxStatus), default=OutboxStatus.PENDING
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # A worker that claims a message sets this; a crashed worker's claim expires.
+    # A worker that claims a message sets these; a crashed worker's claim expires.
     claimed_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]

@@ -1,0 +1,60 @@
+"""Mail addresses that survive every header and SMTP server.
+
+Display names go through ``email.headerregistry.Address``, which quotes and
+encodes them; control characters are removed first, so a name with CR/LF can
+never start a header of its own. Internationalised domains are written in
+their ASCII (IDNA) form, which any server accepts; only a non-ASCII local part
+needs SMTPUTF8.
+"""
+
+import re
+from email import policy
+from email.headerregistry import Address
+from email.utils import make_msgid, parseaddr
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]+")
+
+# CRLF line ends as SMTP wants them; 8-bit headers only where SMTPUTF8 is used.
+ASCII_POLICY = policy.SMTP
+UTF8_POLICY = policy.SMTPUTF8
+
+
+def clean_display_name(name: str) -> str:
+    """Return ``name`` on one line, without control characters."""
+    return _CONTROL_CHARS.sub(" ", name or "").strip()
+
+
+def ascii_domain(domain: str) -> str:
+    """Return ``domain`` in its IDNA (xn--) form, or unchanged if it cannot be."""
+    if domain.isascii():
+        return domain.lower()
+    try:
+        return domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return domain
+
+
+def mail_address(name: str, email: str) -> Address:
+    """Return a header-safe Address for a guest's name and address."""
+    local, _, domain = email.strip().rpartition("@")
+    if not local or not domain:
+        raise ValueError(f"not a mail address: {email!r}")
+    return Address(
+        display_name=clean_display_name(name), username=local, domain=ascii_domain(domain)
+    )
+
+
+def sender_address(mail_from: str) -> Address:
+    """Return the Address of the configured ``MAIL_FROM`` ("Name <addr>")."""
+    name, email = parseaddr(mail_from)
+    return mail_address(name, email)
+
+
+def needs_smtputf8(*addresses: Address) -> bool:
+    """Tell whether any address has a non-ASCII local part."""
+    return any(not address.username.isascii() for address in addresses)
+
+
+def new_message_id(sender: Address) -> str:
+    """Return a fresh Message-ID in the sender's domain."""
+    return make_msgid(domain=sender.domain if sender.domain.isascii() else "eventdesk")

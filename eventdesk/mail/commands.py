@@ -1,0 +1,53 @@
+"""``eventdesk worker``: deliver the outbox in a process of its own."""
+
+import os
+import signal
+import threading
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from eventdesk.mail.transport import local_mail_allowed
+from eventdesk.mail.worker import WorkerSettings, deliver_batch, run_worker
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
+@click.option("--parent-pid", type=int, hidden=True, help="Stop when this process is gone.")
+@with_appcontext
+def worker_command(once: bool, parent_pid: int | None) -> None:
+    """Send queued mail, retrying with backoff, until stopped."""
+    app = current_app._get_current_object()
+    if not app.config.get("SMTP_URL") and not local_mail_allowed(app.config):
+        raise click.ClickException(
+            "EVENTDESK_SMTP_URL is not set, e.g. smtp://user:pass@mail.example.org:587?starttls=true"
+        )
+    if once:
+        from eventdesk.mail.transport import make_transport
+
+        settings = WorkerSettings.from_config(app.config)
+        transport = make_transport(app.config)
+        sent = 0
+        try:
+            while True:
+                result = deliver_batch(transport, settings=settings)
+                sent += result.sent
+                if result.claimed < settings.batch_size or result.connection_lost:
+                    break
+        finally:
+            transport.close()
+        click.echo(f"Sent {sent} message(s).")
+        return
+
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    mode = "SMTP" if app.config.get("SMTP_URL") else "the local development mailbox"
+    click.echo(f"eventdesk worker: delivering mail to {mode}.")
+    run_worker(
+        app,
+        stop=stop,
+        # Started by `eventdesk serve`: end with it, even if it was killed.
+        should_stop=(lambda: os.getppid() != parent_pid) if parent_pid else (lambda: False),
+    )

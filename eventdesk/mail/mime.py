@@ -1,0 +1,106 @@
+"""Assemble a complete mail as bytes, quickly.
+
+The addressing headers go through the modern ``email`` API
+(``headerregistry.Address``), which quotes and encodes names and refuses
+CR/LF. The body parts carry only fixed, trusted headers, so they are built
+with the lighter legacy MIME classes: this is three times faster, which
+matters when an event's change mails thousands of guests at once.
+"""
+
+import binascii
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from email import policy
+from email.generator import BytesGenerator
+from email.headerregistry import Address
+from email.message import EmailMessage, Message
+from email.mime.application import MIMEApplication
+from email.mime.image import MIMEImage
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.utils import format_datetime
+
+from eventdesk.mail.address import ASCII_POLICY, UTF8_POLICY, needs_smtputf8
+
+_BODY_POLICY = policy.compat32.clone(linesep="\r\n")
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    """A finished mail: what the outbox stores and the worker sends."""
+
+    message_id: str
+    recipient: str  # the envelope address
+    subject: str
+    raw: bytes
+
+
+def text_part(text: str, subtype: str, **params: str) -> MIMENonMultipart:
+    """Return a UTF-8 text part in quoted-printable, safe for any server."""
+    part = MIMENonMultipart("text", subtype, charset="utf-8", **params)
+    del part["MIME-Version"]
+    part["Content-Transfer-Encoding"] = "quoted-printable"
+    data = text.replace("\r\n", "\n").encode("utf-8")
+    part.set_payload(binascii.b2a_qp(data, istext=True).decode("ascii"))
+    return part
+
+
+def png_part(png: bytes, *, filename: str, cid: str | None = None) -> MIMEImage:
+    """Return a PNG part: inline with a Content-ID, or an attachment."""
+    part = MIMEImage(png, "png")
+    del part["MIME-Version"]
+    if cid:
+        part["Content-ID"] = cid
+        part.add_header("Content-Disposition", "inline", filename=filename)
+    else:
+        part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
+
+
+def file_part(data: bytes, subtype: str, *, filename: str) -> MIMEApplication:
+    """Return an ``application/<subtype>`` attachment."""
+    part = MIMEApplication(data, subtype)
+    del part["MIME-Version"]
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
+
+
+def multipart(subtype: str, *parts: Message) -> MIMEMultipart:
+    """Return a ``multipart/<subtype>`` holding ``parts``."""
+    container = MIMEMultipart(subtype, _subparts=list(parts))
+    del container["MIME-Version"]
+    return container
+
+
+def compose(
+    *,
+    sender: Address,
+    recipient: Address,
+    subject: str,
+    message_id: str,
+    date: datetime,
+    body: Message,
+    extra_headers: dict[str, str] | None = None,
+) -> OutgoingMail:
+    """Put the addressing headers on ``body`` and return the finished mail."""
+    utf8 = needs_smtputf8(sender, recipient)
+    head = EmailMessage(policy=UTF8_POLICY if utf8 else ASCII_POLICY)
+    head["Subject"] = subject
+    head["From"] = sender
+    head["To"] = recipient
+    head["Date"] = format_datetime(date)
+    head["Message-ID"] = message_id
+    for name, value in (extra_headers or {}).items():
+        head[name] = value
+    head["MIME-Version"] = "1.0"
+    # The head serialises as its header block plus the empty line; drop that line.
+    header_block = head.as_bytes()[:-2]
+    buffer = io.BytesIO()
+    BytesGenerator(buffer, policy=_BODY_POLICY).flatten(body)
+    return OutgoingMail(
+        message_id=message_id,
+        recipient=recipient.addr_spec,
+        subject=subject,
+        raw=header_block + buffer.getvalue(),
+    )

@@ -1,0 +1,213 @@
+"""The outbox worker: claim due messages, send them, record what happened.
+
+Claims are leases in the database (``claimed_by``/``claimed_until``), taken by
+one conditional UPDATE: on PostgreSQL its candidate rows come from
+``FOR UPDATE SKIP LOCKED``, on SQLite the write lock of ``BEGIN IMMEDIATE``
+serialises claimers. Two workers therefore never hold the same message. A
+worker that dies keeps its claim until the lease ends; then the message is
+sent again, with the same bytes and Message-ID. No transaction is open while
+talking to the SMTP server, so registrations never wait for mail.
+"""
+
+import logging
+import random
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import Flask
+from sqlalchemy import or_, select, update
+
+from eventdesk.db import db, utcnow
+from eventdesk.mail.models import OutboxMessage, OutboxStatus
+from eventdesk.mail.transport import ConnectionFailure, DeliveryError, make_transport
+
+log = logging.getLogger("eventdesk.mail")
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    """Batch size, lease and retry timing; read from the app config."""
+
+    batch_size: int = 50
+    lease: timedelta = timedelta(minutes=10)
+    retry_base: timedelta = timedelta(seconds=30)
+    retry_max: timedelta = timedelta(hours=1)
+    max_attempts: int = 12
+    poll_seconds: float = 1.0
+
+    @classmethod
+    def from_config(cls, config) -> "WorkerSettings":
+        """Build settings from ``MAIL_*`` config keys, with the defaults above."""
+        default = cls()
+        return cls(
+            batch_size=int(config.get("MAIL_BATCH_SIZE", default.batch_size)),
+            lease=timedelta(
+                seconds=float(config.get("MAIL_CLAIM_SECONDS", default.lease.total_seconds()))
+            ),
+            retry_base=timedelta(
+                seconds=float(
+                    config.get("MAIL_RETRY_BASE_SECONDS", default.retry_base.total_seconds())
+                )
+            ),
+            retry_max=timedelta(
+                seconds=float(
+                    config.get("MAIL_RETRY_MAX_SECONDS", default.retry_max.total_seconds())
+                )
+            ),
+            max_attempts=int(config.get("MAIL_MAX_ATTEMPTS", default.max_attempts)),
+            poll_seconds=float(config.get("MAIL_POLL_SECONDS", default.poll_seconds)),
+        )
+
+
+@dataclass
+class BatchResult:
+    """What one pass over the outbox did."""
+
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    connection_lost: bool = False
+    errors: list[str] = field(default_factory=list)
+
+
+def retry_delay(attempts: int, settings: WorkerSettings) -> timedelta:
+    """Return the wait before attempt ``attempts + 1``: doubling, capped, with jitter."""
+    delay = min(settings.retry_base * (2 ** max(attempts - 1, 0)), settings.retry_max)
+    # Jitter spreads the retries of a burst that failed together.
+    return delay * random.uniform(0.8, 1.0)
+
+
+def claim_batch(
+    *, token: str, now: datetime, settings: WorkerSettings
+) -> list[tuple[int, str, bytes]]:
+    """Claim due messages for this worker and commit; return (id, recipient, raw) of each."""
+    table = OutboxMessage.__table__
+    due = (
+        table.c.status == OutboxStatus.PENDING,
+        table.c.next_attempt_at <= now,
+        or_(table.c.claimed_until.is_(None), table.c.claimed_until < now),
+    )
+    candidates = select(table.c.id).where(*due).order_by(table.c.next_attempt_at, table.c.id)
+    candidates = candidates.limit(settings.batch_size)
+    if db.session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    claimed = db.session.execute(
+        update(table)
+        # Re-checking the due conditions makes the UPDATE itself the arbiter.
+        .where(table.c.id.in_(candidates.scalar_subquery()), *due)
+        .values(claimed_by=token, claimed_until=now + settings.lease)
+        .returning(table.c.id, table.c.recipient, table.c.raw)
+    ).all()
+    db.session.commit()
+    return sorted((row.id, row.recipient, row.raw) for row in claimed)
+
+
+def _record(message_id: int, token: str, **values) -> None:
+    table = OutboxMessage.__table__
+    db.session.execute(
+        update(table)
+        .where(table.c.id == message_id, table.c.claimed_by == token)
+        .values(claimed_by=None, claimed_until=None, **values)
+    )
+    db.session.commit()
+
+
+def _record_failure(
+    message_id: int, token: str, error: DeliveryError, *, now: datetime, settings: WorkerSettings
+) -> bool:
+    """Count a failed attempt; return True when the message is now failed for good."""
+    attempts = db.session.scalar(
+        select(OutboxMessage.attempts).where(OutboxMessage.id == message_id)
+    )
+    attempts = (attempts or 0) + 1
+    final = error.permanent or attempts >= settings.max_attempts
+    _record(
+        message_id,
+        token,
+        attempts=attempts,
+        last_error=str(error)[:2000],
+        status=OutboxStatus.FAILED if final else OutboxStatus.PENDING,
+        next_attempt_at=now + retry_delay(attempts, settings),
+    )
+    return final
+
+
+def deliver_batch(
+    transport,
+    *,
+    settings: WorkerSettings,
+    now: Callable[[], datetime] = utcnow,
+    token: str | None = None,
+) -> BatchResult:
+    """Claim one batch of due messages and try to send each of them once."""
+    token = token or secrets.token_hex(16)
+    result = BatchResult()
+    batch = claim_batch(token=token, now=now(), settings=settings)
+    result.claimed = len(batch)
+    for position, (message_id, recipient, raw) in enumerate(batch):
+        try:
+            transport.send(raw, recipient)
+        except DeliveryError as error:
+            result.errors.append(str(error))
+            if _record_failure(message_id, token, error, now=now(), settings=settings):
+                result.failed += 1
+            else:
+                result.retried += 1
+            if isinstance(error, ConnectionFailure):
+                # The server is unreachable: hand the rest back untouched.
+                result.connection_lost = True
+                for rest_id, _, _ in batch[position + 1 :]:
+                    _record(rest_id, token)
+                break
+        else:
+            _record(
+                message_id,
+                token,
+                status=OutboxStatus.SENT,
+                sent_at=now(),
+                last_error="",
+                attempts=OutboxMessage.__table__.c.attempts + 1,
+            )
+            result.sent += 1
+    return result
+
+
+def run_worker(
+    app: Flask, *, stop: threading.Event, should_stop: Callable[[], bool] = lambda: False
+) -> None:
+    """Deliver the outbox until ``stop`` is set; back off while the server is down."""
+    settings = WorkerSettings.from_config(app.config)
+    with app.app_context():
+        transport = make_transport(app.config)
+        outage_wait = settings.retry_base
+        try:
+            while not stop.is_set() and not should_stop():
+                try:
+                    result = deliver_batch(transport, settings=settings)
+                except Exception:  # keep the worker alive through database hiccups
+                    db.session.rollback()
+                    log.exception("outbox pass failed")
+                    stop.wait(settings.poll_seconds)
+                    continue
+                if result.sent:
+                    log.info("sent %d message(s)", result.sent)
+                if result.connection_lost:
+                    log.warning(
+                        "mail server unreachable, next try in %s: %s",
+                        outage_wait,
+                        result.errors[-1],
+                    )
+                    stop.wait(outage_wait.total_seconds())
+                    outage_wait = min(outage_wait * 2, settings.retry_max)
+                    continue
+                outage_wait = settings.retry_base
+                if result.claimed < settings.batch_size:
+                    transport.close()
+                    stop.wait(settings.poll_seconds)
+        finally:
+            transport.close()
+            db.session.remove()

@@ -1,0 +1,111 @@
+"""Build a guest mail: text and HTML, the inline QR ticket and the calendar invite.
+
+The MIME shape works in Gmail, Outlook and Apple Mail::
+
+    multipart/mixed
+      multipart/alternative
+        text/plain
+        multipart/related
+          text/html               (shows the QR through cid:)
+          image/png               (inline QR)
+        text/calendar; method=REQUEST|CANCEL
+      image/png                   (ticket.png, attached)
+      application/ics             (invite.ics, attached)
+
+Gmail strips ``data:`` images, so the QR travels as a cid: part.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app, render_template
+
+from eventdesk.events import display
+from eventdesk.links import external_url
+from eventdesk.mail import mime
+from eventdesk.mail.address import mail_address, new_message_id, sender_address
+from eventdesk.mail.mime import OutgoingMail
+from eventdesk.registration.models import Registration
+from eventdesk.tickets.calendar import Method, build_invite
+from eventdesk.tickets.qr import qr_png
+
+
+@dataclass(frozen=True)
+class MailText:
+    """What one kind of guest mail says, already translated."""
+
+    subject: str
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+    with_ticket: bool = False
+    invite: Method | None = None
+
+
+def _event_facts(registration: Registration) -> dict:
+    event = registration.event
+    language = registration.language
+    return {
+        "title": event.title(language),
+        "date": display.local_date(event.starts_at, event, language),
+        "start": display.local_time(event.starts_at, event, language),
+        "end": display.local_time(event.ends_at, event, language),
+        "venue": event.venue,
+        "address": event.address,
+        "map_url": display.map_url(event),
+        "url": external_url("events.detail", slug=event.slug),
+    }
+
+
+def build_guest_mail(registration: Registration, text: MailText, *, now: datetime) -> OutgoingMail:
+    """Return the complete mail to ``registration``'s guest, ready for the outbox.
+
+    Call it inside ``force_locale(registration.language)`` so the templates
+    speak the guest's language.
+    """
+    sender = sender_address(current_app.config["MAIL_FROM"])
+    recipient = mail_address(registration.name, registration.email)
+    ticket_code = registration.ticket_code if text.with_ticket else None
+    qr_cid = new_message_id(sender) if ticket_code else None
+    context = {
+        "registration": registration,
+        "text": text,
+        "event": _event_facts(registration),
+        "ticket_code": ticket_code,
+        "qr_src": f"cid:{qr_cid[1:-1]}" if qr_cid else None,
+        "manage_url": external_url("registration.manage", token=registration.manage_token),
+        "ticket_url": (
+            external_url("tickets.printable", token=registration.manage_token)
+            if ticket_code
+            else None
+        ),
+        "language": registration.language,
+    }
+    html = mime.text_part(render_template("mail/guest.html", **context), "html")
+    alternatives = [mime.text_part(render_template("mail/guest.txt", **context), "plain")]
+    attachments = []
+    if ticket_code:
+        png = qr_png(ticket_code)
+        inline = mime.png_part(png, filename="ticket-qr.png", cid=qr_cid)
+        alternatives.append(mime.multipart("related", html, inline))
+        attachments.append(mime.png_part(png, filename="ticket.png"))
+    else:
+        alternatives.append(html)
+    if text.invite:
+        invite = build_invite(registration, method=text.invite, now=now)
+        alternatives.append(
+            mime.text_part(invite.decode("utf-8"), "calendar", method=text.invite.value)
+        )
+        attachments.append(mime.file_part(invite, "ics", filename="invite.ics"))
+    body = mime.multipart("alternative", *alternatives)
+    if attachments:
+        body = mime.multipart("mixed", body, *attachments)
+    return mime.compose(
+        sender=sender,
+        recipient=recipient,
+        subject=text.subject,
+        message_id=new_message_id(sender),
+        date=now,
+        body=body,
+        # Tells auto-responders not to answer (RFC 3834).
+        extra_headers={"Auto-Submitted": "auto-generated"},
+    )

@@ -1,6 +1,10 @@
 """The organiser back office: events, questions, attendees, export and dashboard."""
 
-from eventdesk.organiser import event_views, question_views  # noqa: F401  (register views)
+from eventdesk.organiser import (  # noqa: F401  (register views)
+    attendee_views,
+    event_views,
+    question_views,
+)
 from eventdesk.organiser.blueprint import bp
 
 __all__ = ["bp"]

@@ -223,3 +223,90 @@ def cancel_registration(registration: Registration, *, now: datetime) -> list[Re
         return []
     release_seat(registration.event)
     return promote_waitlisted(registration.event, now=now)
+
+
+class NotWaitlisted(RegistrationError):
+    """Only a guest on the waiting list can be promoted."""
+
+
+class NoSeatFree(RegistrationError):
+    """The event is full."""
+
+
+class AlreadyRegistered(RegistrationError):
+    """This address has a live registration for the event already."""
+
+    def __init__(self, registration: Registration) -> None:
+        super().__init__(registration.email)
+        self.registration = registration
+
+
+def promote(registration: Registration, *, now: datetime) -> None:
+    """Confirm one chosen guest from the waiting list, if a seat is free."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        raise NotWaitlisted()
+    if not take_seat(registration.event):
+        raise NoSeatFree()
+    # Conditional on still waiting, so a double click cannot take two seats.
+    table = Registration.__table__
+    result = db.session.execute(
+        update(table)
+        .where(table.c.id == registration.id, table.c.status == RegistrationStatus.WAITLISTED)
+        .values(status=RegistrationStatus.CONFIRMED)
+    )
+    if result.rowcount != 1:
+        release_seat(registration.event)
+        db.session.expire(registration)
+        raise NotWaitlisted()
+    db.session.expire(registration, ["status"])
+    _confirm(registration, now=now)
+    notify.registration_promoted(registration)
+
+
+def add_by_hand(
+    event: Event,
+    *,
+    name: str,
+    email: str,
+    organisation: str = "",
+    language: str = "nl",
+    now: datetime,
+) -> Registration:
+    """Register a guest for an organiser, whatever the registration window says.
+
+    Seats still count: a full event puts the guest on the waiting list.
+    """
+    existing = find_registration(event, email)
+    if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+        raise AlreadyRegistered(existing)
+    if existing is None:
+        registration = Registration(
+            event=event,
+            status=RegistrationStatus.WAITLISTED,
+            name=name,
+            email=email.strip(),
+            email_normalized=normalize_email(email),
+            organisation=organisation,
+            answers={},
+            language=language,
+            consented_at=now,
+            created_at=now,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(registration)
+        except IntegrityError as error:
+            raced = find_registration(event, email)
+            if raced is None:
+                raise
+            raise AlreadyRegistered(raced) from error
+    else:
+        registration = existing
+        registration.name = name
+        registration.organisation = organisation
+        registration.language = language
+        registration.consented_at = now
+        registration.cancelled_at = None
+        registration.calendar_sequence += 1
+    _seat_or_waitlist(registration, now=now)
+    return registration

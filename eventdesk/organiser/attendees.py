@@ -1,0 +1,108 @@
+"""The attendee list: search, filters, sorting and pages, done in the database."""
+
+from dataclasses import dataclass
+from math import ceil
+
+from sqlalchemy import Select, func, or_, select
+
+from eventdesk.checkin.models import Door
+from eventdesk.db import db
+from eventdesk.events.models import Event
+from eventdesk.registration.models import Registration, RegistrationStatus
+
+PER_PAGE = 50
+SORTS = {
+    "registered": Registration.id,
+    "name": func.lower(Registration.name),
+    "organisation": func.lower(Registration.organisation),
+    "status": Registration.status,
+    "checked_in": Registration.checked_in_at,
+}
+STATUSES = {s.value for s in RegistrationStatus}
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What the organiser asked the list for, already cleaned."""
+
+    search: str = ""
+    status: str = ""
+    checked: str = ""
+    sort: str = "registered"
+    descending: bool = False
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> "ListQuery":
+        """Read the query string; unknown or malformed values fall back to the defaults."""
+        page = args.get("page", "1")
+        return cls(
+            search=args.get("q", "").strip()[:200],
+            status=args.get("status", "") if args.get("status") in STATUSES else "",
+            checked=args.get("checked", "") if args.get("checked") in ("yes", "no") else "",
+            sort=args.get("sort", "") if args.get("sort") in SORTS else "registered",
+            descending=args.get("order") == "desc",
+            page=min(int(page), 1_000_000) if page.isdigit() and int(page) > 0 else 1,
+        )
+
+    def args(self, **changes) -> dict:
+        """Return the query string for this list with ``changes`` applied."""
+        values = {
+            "q": self.search, "status": self.status, "checked": self.checked, "sort": self.sort,
+            "order": "desc" if self.descending else "", "page": self.page,
+        }
+        values.update(changes)
+        return {key: value for key, value in values.items() if value not in ("", None, 1)}
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[tuple[Registration, str | None]]
+    total: int
+    page: int
+    pages: int
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def filtered(event: Event, query: ListQuery) -> Select:
+    """Return the registrations of ``event`` that match the search and filters."""
+    statement = select(Registration).where(Registration.event_id == event.id)
+    if query.search:
+        pattern = _like(query.search)
+        statement = statement.where(
+            or_(
+                func.lower(Registration.name).like(pattern, escape="\\"),
+                Registration.email_normalized.like(pattern, escape="\\"),
+                func.lower(Registration.organisation).like(pattern, escape="\\"),
+                Registration.ticket_code == query.search.upper().replace(" ", ""),
+            )
+        )
+    if query.status:
+        statement = statement.where(Registration.status == RegistrationStatus(query.status))
+    if query.checked == "yes":
+        statement = statement.where(Registration.checked_in_at.is_not(None))
+    elif query.checked == "no":
+        statement = statement.where(Registration.checked_in_at.is_(None))
+    return statement
+
+
+def attendee_page(event: Event, query: ListQuery, *, per_page: int = PER_PAGE) -> Page:
+    """Return one page of the list, with each guest's check-in door name."""
+    statement = filtered(event, query)
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    pages = max(ceil(total / per_page), 1)
+    page = min(query.page, pages)
+    order = SORTS[query.sort]
+    order = order.desc() if query.descending else order.asc()
+    rows = db.session.execute(
+        statement.add_columns(Door.name)
+        .outerjoin(Door, Door.id == Registration.checked_in_door_id)
+        .order_by(order, Registration.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return Page(rows=[(row[0], row[1]) for row in rows], total=total, page=page, pages=pages)

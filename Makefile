@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: demo test lint browser benchmark
+.PHONY: demo test browser benchmark translations
 
 demo: $(VENV)/.installed
 	$(BIN)/eventdesk serve --demo
@@ -17,12 +17,12 @@ benchmark: $(VENV)/.installed-test
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --upgrade pip
+	$(BIN)/pip install -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install -e '.[test]'
 	touch $@
 
 # Browser tests drive Debian's chromium; install it when it is missing and we may.
@@ -31,3 +31,13 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	  else echo "Install chromium (sudo apt-get install chromium) for the browser tests."; exit 1; fi; }
+
+# Extract the English strings, merge them into the Dutch catalogue, compile it.
+# Fill in the new Dutch msgstr entries in eventdesk/translations/nl/LC_MESSAGES/messages.po
+# and run it again; tests/test_translations.py fails while any string lacks Dutch.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  -o eventdesk/translations/messages.pot eventdesk templates
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -l nl \
+	  -i eventdesk/translations/messages.pot -d eventdesk/translations
+	$(BIN)/pybabel compile -l nl -d eventdesk/translations

@@ -14,7 +14,9 @@ from eventdesk import create_app
 from eventdesk.auth.models import Role, User
 from eventdesk.checkin.commands import door_token
 from eventdesk.db import db, utcnow
+from eventdesk.events.models import Event
 from eventdesk.mail.commands import worker_command
+from eventdesk.organiser.commands import export_command
 from eventdesk.tickets.commands import resend_tickets_command
 
 
@@ -71,16 +73,28 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
 @cli.command("create-user")
 @click.option("--email", prompt=True)
 @click.option("--name", default="")
-@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.ADMIN.value, show_default=True)
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), default=Role.ADMIN.value,
+    show_default=True,
+)
+@click.option("--event", "events", multiple=True, metavar="SLUG",
+              help="Organiser of these events only (repeatable); all events when left out.")
 @click.password_option()
-def create_user(email: str, name: str, role: str, password: str) -> None:
+def create_user(email: str, name: str, role: str, events: tuple[str, ...], password: str) -> None:
     """Create an account (the first one is usually an admin)."""
     email = email.strip().lower()
     if db.session.scalar(select(User).where(User.email == email)) is not None:
         raise click.ClickException(f"An account for {email} exists already.")
     if len(password) < 10:
         raise click.ClickException("Use a password of at least 10 characters.")
-    user = User(email=email, name=name, role=Role(role))
+    if events and role != Role.ORGANISER.value:
+        raise click.ClickException("Only organisers can be limited to chosen events.")
+    user = User(email=email, name=name, role=Role(role), all_events=not events)
+    for slug in events:
+        event = db.session.scalar(select(Event).where(Event.slug == slug))
+        if event is None:
+            raise click.ClickException(f"No event with the address {slug!r}.")
+        user.events.append(event)
     user.set_password(password)
     db.session.add(user)
     db.session.commit()
@@ -92,6 +106,7 @@ cli.add_command(door_token)
 
 cli.add_command(worker_command)
 cli.add_command(resend_tickets_command)
+cli.add_command(export_command)
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from eventdesk.organiser import (  # noqa: F401  (register views)
     attendee_views,
     event_views,
+    export_views,
     question_views,
 )
 from eventdesk.organiser.blueprint import bp

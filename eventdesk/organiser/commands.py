@@ -1,0 +1,42 @@
+"""``eventdesk export``: the attendee CSV from the command line."""
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from eventdesk.db import db
+from eventdesk.events.models import Event
+from eventdesk.organiser.export import DIALECTS, export_chunks
+
+
+@click.command("export")
+@click.argument("slug")
+@click.option("--dialect", type=click.Choice(sorted(DIALECTS)), default="excel", show_default=True,
+              help="excel: UTF-8 with BOM and ';' for Dutch Excel; csv: plain commas.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="File to write; standard output when left out.")
+@click.option("--language", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@with_appcontext
+def export_command(slug: str, dialect: str, output: str | None, language: str) -> None:
+    """Export the attendees of the event SLUG as CSV."""
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None:
+        raise click.ClickException(f"No event with the address {slug!r}.")
+    with force_locale(language):
+        _write(export_chunks(event, dialect=dialect, language=language), output)
+
+
+def _write(chunks, output: str | None) -> None:
+    if output:
+        with open(output, "wb") as stream:
+            for chunk in chunks:
+                stream.write(chunk.encode("utf-8"))
+        click.echo(f"Wrote {output}.", err=True)
+    else:
+        stream = sys.stdout.buffer
+        for chunk in chunks:
+            stream.write(chunk.encode("utf-8"))
+        stream.flush()

@@ -3,12 +3,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: demo test browser benchmark translations
+.PHONY: demo test browser libreoffice benchmark translations
 
 demo: $(VENV)/.installed
 	$(BIN)/eventdesk serve --demo
 
-test: $(VENV)/.installed-test browser
+test: $(VENV)/.installed-test browser libreoffice
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -41,3 +41,10 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -l nl \
 	  -i eventdesk/translations/messages.pot -d eventdesk/translations
 	$(BIN)/pybabel compile -l nl -d eventdesk/translations
+
+# The CSV export test opens the file in LibreOffice Calc, headless.
+libreoffice:
+	@command -v soffice >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null; \
+	  else echo "Install libreoffice-calc-nogui (sudo apt-get install libreoffice-calc-nogui) for the export test."; exit 1; fi; }

@@ -1,0 +1,1 @@
+"""Benchmarks for eventdesk: ``python -m benchmarks`` runs them all and prints one table."""

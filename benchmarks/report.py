@@ -1,0 +1,101 @@
+"""The results table, on the terminal and in RESULTS.md, with the machine described."""
+
+import contextlib
+import os
+import platform
+import sqlite3
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.suite import Check, Row
+
+HEADER = ("| backend | figure | rate/s | p50 ms | p95 ms | p99 ms | errors "
+          "| reference | ref rate/s | ratio | target |")
+
+
+def _cell(value: float | None, digits: int = 1) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def table(rows: list[Row]) -> str:
+    """Return the figures as a Markdown table."""
+    lines = [HEADER, HEADER_RULE]
+    for row in rows:
+        f, ref = row.figure, row.reference
+        verdict = ""
+        if row.target is not None and row.ratio is not None:
+            verdict = f"≥ {row.target:g} " + ("ok" if row.ratio >= row.target else "BELOW")
+        lines.append(
+            f"| {row.backend} | {row.name} | {f.rate:.0f} | {f.p50_ms:.1f} | {f.p95_ms:.1f} "
+            f"| {f.p99_ms:.1f} | {f.errors} | {row.reference_name} "
+            f"| {_cell(ref.rate if ref else None, 0)} | {_cell(row.ratio, 2)} | {verdict} |"
+        )
+    return "\n".join(lines)
+
+
+HEADER_RULE = "|---|---|--:|--:|--:|--:|--:|---|--:|--:|---|"
+
+
+def checks_table(checks: list[Check]) -> str:
+    """Return the correctness checks as a Markdown table."""
+    lines = ["| backend | check | result | detail |", "|---|---|---|---|"]
+    for check in checks:
+        lines.append(f"| {check.backend} | {check.name} | {'pass' if check.passed else 'FAIL'} "
+                     f"| {check.detail} |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    """Describe the machine the figures come from."""
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB memory"
+    except (OSError, ValueError, IndexError):
+        pass
+    postgres = "not run"
+    with contextlib.suppress(OSError, subprocess.CalledProcessError):
+        postgres = subprocess.run(["postgres", "--version"], capture_output=True, text=True,
+                                  check=True).stdout.strip()
+    wrk = subprocess.run(["/usr/bin/wrk", "-v"], capture_output=True, text=True).stdout
+    return (f"{os.cpu_count()} cores ({cpu}){memory}; {platform.platform()}; "
+            f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}; "
+            f"{postgres}; {wrk.splitlines()[0] if wrk else 'wrk'}")
+
+
+def write_results(path: Path, rows: list[Row], checks: list[Check], *, settings,
+                  notes: list[str]) -> None:
+    """Write RESULTS.md with the table, the checks and the conditions of the run."""
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    text = f"""# Benchmark results
+
+Last run: {when}, with `python -m benchmarks`.
+
+Machine: {machine()}.
+
+Conditions: eventdesk and the bare Flask + SQLAlchemy reference app
+(`benchmarks/reference_app.py`) each under gunicorn, {settings.workers} gthread workers with 4
+threads, on 127.0.0.1; `wrk` with {settings.connections} connections and 2 threads,
+{settings.warmup:g} s warm-up then {settings.seconds:g} s per figure; SQLite in WAL mode
+(synchronous=NORMAL); PostgreSQL started for the run with synchronous_commit=off. The
+machine is shared, so absolute figures are noisy: compare the ratios, measured against the
+reference in the same run, minutes apart.
+
+{table(rows)}
+
+## Correctness checks
+
+{checks_table(checks)}
+"""
+    if notes:
+        text += "\n## Notes\n\n" + "\n".join(f"- {note}" for note in notes) + "\n"
+    path.write_text(text)

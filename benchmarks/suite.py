@@ -1,0 +1,181 @@
+"""One backend's run: eventdesk and the reference app side by side, then the rush."""
+
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks import load, processes, seed
+from benchmarks.load import Figure
+
+RUSH_GUESTS = 2000
+RUSH_SEATS = 500
+
+
+@dataclass
+class Row:
+    """One line of the table: an eventdesk figure against its reference."""
+
+    backend: str
+    name: str
+    figure: Figure
+    reference_name: str = ""
+    reference: Figure | None = None
+    target: float | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        if self.reference is None or not self.reference.rate:
+            return None
+        return self.figure.rate / self.reference.rate
+
+
+@dataclass
+class Check:
+    """A correctness check; a failed one makes the whole run fail."""
+
+    backend: str
+    name: str
+    passed: bool
+    detail: str
+
+
+@dataclass
+class Settings:
+    seconds: float = 10.0
+    warmup: float = 2.0
+    connections: int = 8
+    workers: int = 2
+    rush_concurrency: int = 16
+
+
+@dataclass
+class BackendResult:
+    rows: list[Row] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+
+
+def _measure(url: str, script: str, settings: Settings) -> Figure:
+    load.run_wrk(url, script=script, seconds=settings.warmup, connections=settings.connections)
+    return load.run_wrk(url, script=script, seconds=settings.seconds,
+                        connections=settings.connections)
+
+
+def run_backend(backend: str, eventdesk_url: str, reference_url: str,
+                settings: Settings, log_dir: Path) -> BackendResult:
+    """Measure every figure on one database backend."""
+    print(f"== {backend}: seeding", flush=True)
+    seeded = seed.seed(eventdesk_url)
+    result = BackendResult()
+    env = {"DATABASE_URL": eventdesk_url, "EVENTDESK_SECRET_KEY": seed.SECRET_KEY}
+    event_page = f"/events/{seed.OPEN_SLUG}"
+    with processes.serve(processes.eventdesk_command(settings.workers), env=env,
+                         probe_path=event_page, log=log_dir / f"eventdesk-{backend}.log") as ed, \
+         processes.serve(processes.reference_command(settings.workers, reference_url), env={},
+                         probe_path="/items/1", log=log_dir / f"reference-{backend}.log") as ref:
+
+        def pair(name, url, script, ref_name, ref_url, ref_script, target):
+            print(f"== {backend}: {name}", flush=True)
+            reference = _measure(ref_url, ref_script, settings)
+            figure = _measure(url, script, settings)
+            row = Row(backend, name, figure, ref_name, reference, target)
+            result.rows.append(row)
+            print(f"   {figure.rate:8.1f}/s against {reference.rate:8.1f}/s "
+                  f"(ratio {row.ratio:.2f}, errors {figure.errors})", flush=True)
+
+        pair("event page GET", ed + event_page, "", "bare GET", ref + "/items/1", "", 0.5)
+
+        sessions = load.form_session(ed, event_page, count=16)
+        q = seeded.question_field
+        register = load.post_script(
+            f"{event_page}/register",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            header_rotation=sessions,
+            bodies_lua=('"csrf_token=" .. h["_token"] .. "&name=Guest+" .. n .. "&email=g" '
+                        f'.. tid .. "-" .. n .. "-" .. math.random(1e9) .. "%40example.org'
+                        f'&organisation=Techport&consent=y&{q}=yes"'),
+        )
+        insert = load.post_script(
+            "/items", headers={"Content-Type": "application/x-www-form-urlencoded"},
+            bodies_lua='"name=Guest+" .. n .. "&email=g" .. tid .. "-" .. n .. "%40example.org"')
+        pair("registration POST", ed + f"{event_page}/register", register, "bare insert",
+             ref + "/items", insert, 0.5)
+
+        checkin = load.post_script(
+            f"/api/v1/events/{seed.DOOR_SLUG}/checkins",
+            headers={"Content-Type": "application/json",
+                     "Authorization": f"Bearer {seeded.door_token}"},
+            header_rotation=[{"_code": code} for code in seeded.ticket_codes],
+            bodies_lua='\'{"code": "\' .. h["_code"] .. \'"}\'')
+        hit = ("local k = 0\nfunction request()\n  k = k + 1\n"
+               '  return wrk.format("POST", "/items/" .. (k % 100 + 1) .. "/hit")\nend\n')
+        pair("check-in API POST", ed + f"/api/v1/events/{seed.DOOR_SLUG}/checkins", checkin,
+             "bare update", ref + "/items/1/hit", hit, 0.6)
+
+        result.rows.append(_rush_row(backend, [ed], eventdesk_url, settings, result.checks))
+    return result
+
+
+def _rush_row(backend: str, bases: list[str], database_url: str, settings: Settings,
+              checks: list[Check]) -> Row:
+    """Let RUSH_GUESTS guests race for RUSH_SEATS seats; check what the database kept."""
+    print(f"== {backend}: rush of {RUSH_GUESTS} guests for {RUSH_SEATS} seats", flush=True)
+    slug = "bench-rush"
+    question = seed.add_event(database_url, slug, capacity=RUSH_SEATS)
+    page = f"/events/{slug}"
+    sessions = []
+    for index in range(settings.rush_concurrency):
+        base = bases[index % len(bases)]
+        pair = load.form_session(base, page, count=1)[0]
+        sessions.append((base, pair["Cookie"], pair["_token"]))
+    bodies = [
+        f"csrf_token={sessions[i % len(sessions)][2]}&name=Guest+{i}"
+        f"&email=rush-{i:05d}%40example.org&consent=y&{question}=yes"
+        for i in range(RUSH_GUESTS)
+    ]
+    outcome = load.rush(bases, f"{page}/register", bodies,
+                        sessions=[(base, cookie) for base, cookie, _ in sessions],
+                        concurrency=settings.rush_concurrency, time_limit=180)
+    errors = sum(1 for status in outcome.statuses if status != 302)
+    figure = Figure(requests=len(bodies), seconds=outcome.seconds, errors=errors,
+                    p50_ms=outcome.percentile(50), p95_ms=outcome.percentile(95),
+                    p99_ms=outcome.percentile(99))
+    db = seed.check_rush(database_url, slug)
+    # Arrival order as the server saw it is the registration id; every waiting
+    # guest must have arrived after every seated one.
+    in_order = db.last_confirmed_id < db.first_waitlisted_id
+    sent = sorted(f"rush-{i:05d}@example.org" for i in range(RUSH_GUESTS))
+    checks.extend([
+        Check(backend, "rush: no errors", errors == 0,
+              f"{errors} of {RUSH_GUESTS} requests failed "
+              f"({json.dumps(_status_counts(outcome.statuses))})"),
+        Check(backend, "rush: exactly the seats confirmed",
+              db.confirmed == RUSH_SEATS and db.confirmed_count == RUSH_SEATS,
+              f"{db.confirmed} confirmed, seat counter {db.confirmed_count}, "
+              f"capacity {RUSH_SEATS}"),
+        Check(backend, "rush: everyone else waitlisted",
+              db.waitlisted == RUSH_GUESTS - RUSH_SEATS and sorted(db.emails_by_id) == sent,
+              f"{db.waitlisted} waitlisted, {db.registrations} registrations"),
+        Check(backend, "rush: waitlisted in arrival order", in_order,
+              f"last seat id {db.last_confirmed_id}, first waiting id {db.first_waitlisted_id}"),
+        Check(backend, "rush: one mail queued per guest",
+              db.mails == RUSH_GUESTS and db.registrations_without_one_mail == 0,
+              f"{db.mails} mails, {db.registrations_without_one_mail} guests without exactly one"),
+    ])
+    return Row(backend, f"rush {RUSH_GUESTS} guests / {RUSH_SEATS} seats", figure)
+
+
+def _status_counts(statuses: list[int]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for status in statuses:
+        counts[str(status)] = counts.get(str(status), 0) + 1
+    return counts
+
+
+def sqlite_urls(folder: Path) -> tuple[str, str]:
+    """Return fresh SQLite URLs for eventdesk and the reference app."""
+    return (f"sqlite:///{folder / 'eventdesk.sqlite'}", f"sqlite:///{folder / 'reference.sqlite'}")
+
+
+def temp_folder() -> Path:
+    return Path(tempfile.mkdtemp(prefix="eventdesk-bench."))

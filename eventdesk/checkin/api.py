@@ -55,7 +55,7 @@ def _text(data: dict, key: str, limit: int) -> str:
     value = data.get(key) or ""
     if not isinstance(value, str):
         abort(_problem(400, "bad_request", _("The field %(field)s must be text.", field=key)))
-    return " ".join(value.split())[:limit]
+    return " ".join(service.printable(value, limit * 2).split())[:limit]
 
 
 @bp.post("/checkins")

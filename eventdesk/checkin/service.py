@@ -34,6 +34,11 @@ def checkin_open(event: Event, *, now: datetime, opens_before: timedelta | None)
     return opens_before is None or now >= event.starts_at - opens_before
 
 
+def printable(text: str, limit: int) -> str:
+    """Return ``text`` without control characters (PostgreSQL refuses NUL), cut short."""
+    return "".join(ch for ch in text[: limit * 4] if ch.isprintable())[:limit]
+
+
 def _clean_nonce(nonce: str | None) -> str | None:
     if nonce is None or nonce == "":
         return None
@@ -86,7 +91,7 @@ def _log(event: Event, door: Door, *, action: ScanAction, result: r.Result, raw:
             action=action,
             status=result.status,
             reason=result.reason,
-            raw_code=raw[:120],
+            raw_code=printable(raw, 120),
             nonce=nonce,
             registration_id=registration.id if registration is not None else None,
             override=result.override,
@@ -217,7 +222,7 @@ def _escape_like(text: str) -> str:
 
 def search(event: Event, query: str, *, limit: int = SEARCH_LIMIT) -> list[Registration]:
     """Find guests of ``event`` by name, organisation or email; confirmed ones first."""
-    words = (query or "").split()[:4]
+    words = printable(query or "", 200).split()[:4]
     if not words or sum(len(word) for word in words) < 2:
         return []
     statement = select(Registration).where(Registration.event_id == event.id)

@@ -21,6 +21,9 @@ class Attachment:
 
 def parse(raw: bytes) -> EmailMessage:
     """Parse stored bytes into a message."""
+    if not raw.isascii():
+        # Only SMTPUTF8 mail has 8-bit bytes, in its headers, and they are UTF-8.
+        return email.message_from_string(raw.decode("utf-8", "replace"), policy=policy.default)
     return email.message_from_bytes(raw, policy=policy.default)
 
 

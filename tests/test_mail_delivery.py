@@ -1,0 +1,249 @@
+"""The outbox worker against a real SMTP server: outages, faults, concurrency."""
+
+import threading
+import time
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from mail_helpers import SmtpServer
+from sqlalchemy import func, select
+
+from eventdesk.db import db, utcnow
+from eventdesk.mail.models import OutboxMessage, OutboxStatus
+from eventdesk.mail.transport import (
+    LocalTransport,
+    SmtpTransport,
+    make_transport,
+    parse_smtp_url,
+)
+from eventdesk.mail.worker import WorkerSettings, claim_batch, deliver_batch, run_worker
+from eventdesk.registration import service
+
+FAST = {
+    "MAIL_RETRY_BASE_SECONDS": 0.05,
+    "MAIL_RETRY_MAX_SECONDS": 0.2,
+    "MAIL_POLL_SECONDS": 0.05,
+    "MAIL_BATCH_SIZE": 10,
+}
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def app_config(app_config, smtp):
+    app_config.update(FAST, SMTP_URL=smtp.url)
+    return app_config
+
+
+def register_many(event, now, count, prefix="guest"):
+    for number in range(count):
+        email = f"{prefix}{number}@example.org"
+        service.register(event, name=f"Guest {number}", email=email, now=now)
+        db.session.commit()
+
+
+def outbox_statuses() -> Counter:
+    db.session.expire_all()
+    statuses = Counter(db.session.scalars(select(OutboxMessage.status)))
+    # End the read: outside a request every transaction holds SQLite's write lock.
+    db.session.rollback()
+    return statuses
+
+
+def most_attempts() -> int:
+    attempts = db.session.scalar(select(func.max(OutboxMessage.attempts))) or 0
+    db.session.rollback()
+    return attempts
+
+
+def wait_for(condition, seconds=20.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.fixture
+def worker_thread(app):
+    """Start ``run_worker`` in a thread; stop and join it at the end."""
+    stop = threading.Event()
+    threads = []
+
+    def start():
+        thread = threading.Thread(
+            target=run_worker, args=(app,), kwargs={"stop": stop}, daemon=True
+        )
+        thread.start()
+        threads.append(thread)
+
+    yield start
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=10)
+        assert not thread.is_alive()
+
+
+def test_outage_delays_mail_and_loses_nothing(app, smtp, make_event, now, worker_thread):
+    event = make_event(capacity=None)
+    smtp.stop()
+    worker_thread()
+    # Registrations succeed while the server is down; the worker keeps failing meanwhile.
+    register_many(event, now, 12)
+    assert wait_for(lambda: most_attempts() >= 1)
+    assert smtp.received == []
+
+    smtp.start()
+    register_many(event, now, 3, prefix="late")
+    assert wait_for(lambda: len(smtp.received) >= 15)
+    time.sleep(0.3)  # anything sent twice would show up now
+
+    ids = smtp.handler.message_ids()
+    assert len(ids) == 15 and len(set(ids)) == 15
+    stored = set(db.session.scalars(select(OutboxMessage.message_id)))
+    db.session.rollback()
+    assert set(ids) == stored
+    assert outbox_statuses() == {OutboxStatus.SENT: 15}
+
+
+def test_two_workers_never_send_the_same_message(app, smtp, make_event, now, worker_thread):
+    event = make_event(capacity=None)
+    register_many(event, now, 60)
+
+    worker_thread()
+    worker_thread()
+    assert wait_for(lambda: len(smtp.received) >= 60)
+    time.sleep(0.3)
+
+    ids = smtp.handler.message_ids()
+    assert len(ids) == 60 and len(set(ids)) == 60
+    assert outbox_statuses() == {OutboxStatus.SENT: 60}
+
+
+def test_claims_do_not_overlap(app, make_event, now):
+    event = make_event(capacity=None)
+    register_many(event, now, 8)
+    settings = WorkerSettings(batch_size=5)
+
+    first = claim_batch(token="a" * 32, now=utcnow(), settings=settings)
+    second = claim_batch(token="b" * 32, now=utcnow(), settings=settings)
+    third = claim_batch(token="c" * 32, now=utcnow(), settings=settings)
+
+    assert len(first) == 5 and len(second) == 3 and third == []
+    assert not {row[0] for row in first} & {row[0] for row in second}
+
+
+def test_crash_in_mid_send_resends_once_with_the_same_message_id(app, smtp, make_event, now):
+    event = make_event()
+    register_many(event, now, 1)
+    settings = WorkerSettings(lease=timedelta(minutes=5))
+    transport = make_transport(app.config)
+
+    # A worker claims and sends, then dies before recording the result.
+    [(message_id, recipient, raw)] = claim_batch(token="x" * 32, now=utcnow(), settings=settings)
+    transport.send(raw, recipient)
+    transport.close()
+
+    # Nobody else touches it while the claim holds...
+    assert deliver_batch(transport, settings=settings).claimed == 0
+    # ...and once the lease has run out, it is sent again, byte for byte.
+    later = utcnow() + timedelta(minutes=6)
+    result = deliver_batch(transport, settings=settings, now=lambda: later)
+    transport.close()
+
+    assert result.sent == 1
+    ids = smtp.handler.message_ids()
+    assert len(ids) == 2 and ids[0] == ids[1]
+    assert smtp.received[0].data == smtp.received[1].data
+    assert outbox_statuses() == {OutboxStatus.SENT: 1}
+
+
+def test_connection_dropped_in_mid_message_is_retried(app, smtp, make_event, now):
+    event = make_event()
+    register_many(event, now, 2)
+    smtp.handler.drop_next = 1
+    settings = WorkerSettings.from_config(app.config)
+    transport = make_transport(app.config)
+
+    first = deliver_batch(transport, settings=settings)
+    assert first.connection_lost and first.sent == 0
+    later = utcnow() + timedelta(seconds=5)
+    second = deliver_batch(transport, settings=settings, now=lambda: later)
+    transport.close()
+
+    assert second.sent == 2
+    ids = smtp.handler.message_ids()
+    assert len(ids) == 2 and len(set(ids)) == 2
+    assert outbox_statuses() == {OutboxStatus.SENT: 2}
+
+
+def test_refused_recipient_is_marked_failed_at_once(app, smtp, make_event, now):
+    event = make_event()
+    service.register(event, name="Nobody", email="refuse@example.org", now=now)
+    db.session.commit()
+    transport = make_transport(app.config)
+
+    result = deliver_batch(transport, settings=WorkerSettings.from_config(app.config))
+    transport.close()
+
+    assert result.failed == 1
+    message = db.session.scalar(select(OutboxMessage))
+    db.session.refresh(message)
+    assert message.status == OutboxStatus.FAILED
+    assert message.attempts == 1
+    assert "550" in message.last_error
+
+
+def test_temporary_refusal_backs_off_then_gives_up(app, smtp, make_event, now):
+    event = make_event()
+    service.register(event, name="Busy", email="busy@example.org", now=now)
+    db.session.commit()
+    settings = WorkerSettings(
+        retry_base=timedelta(seconds=60), retry_max=timedelta(hours=1), max_attempts=3
+    )
+    transport = make_transport(app.config)
+    message = db.session.scalar(select(OutboxMessage))
+    moment = utcnow()
+    waits = []
+    for _ in range(3):
+        clock = lambda moment=moment: moment  # noqa: E731
+        assert deliver_batch(transport, settings=settings, now=clock).claimed == 1
+        db.session.refresh(message)
+        waits.append(message.next_attempt_at - moment)
+        # Nothing is due before the backoff has passed.
+        assert deliver_batch(transport, settings=settings, now=clock).claimed == 0
+        moment = message.next_attempt_at + timedelta(seconds=1)
+    transport.close()
+
+    assert message.status == OutboxStatus.FAILED and message.attempts == 3
+    assert "451" in message.last_error
+    assert timedelta(seconds=45) < waits[0] <= timedelta(seconds=60)
+    assert waits[0] < waits[1] < waits[2]
+
+
+def test_smtp_url_forms():
+    plain = parse_smtp_url("smtp://user%40x:p%3Ass@mail.example.org:587?starttls=true")
+    assert (plain.host, plain.port) == ("mail.example.org", 587)
+    assert plain.starttls and not plain.tls
+    assert (plain.username, plain.password) == ("user@x", "p:ss")
+    tls = parse_smtp_url("smtps://mail.example.org")
+    assert (tls.port, tls.tls, tls.starttls) == (465, True, False)
+    assert parse_smtp_url("smtp://localhost?timeout=3").timeout == 3
+    with pytest.raises(ValueError):
+        parse_smtp_url("http://mail.example.org")
+
+
+def test_transport_choice(app_config):
+    assert isinstance(make_transport({**app_config}), SmtpTransport)
+    local = {**app_config, "SMTP_URL": None}
+    assert isinstance(make_transport(local), LocalTransport)
+    with pytest.raises(RuntimeError):
+        make_transport({**local, "TESTING": False})

@@ -42,6 +42,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     from eventdesk.checkin.api import bp as checkin_api_bp
     from eventdesk.checkin.routes import bp as checkin_bp
     from eventdesk.events.routes import bp as events_bp
+    from eventdesk.invitations import guest as invitations_guest
+    from eventdesk.invitations import organiser as invitations_organiser
     from eventdesk.organiser import bp as organiser_bp
     from eventdesk.registration.routes import bp as registration_bp
     from eventdesk.tickets.routes import bp as tickets_bp
@@ -53,5 +55,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.register_blueprint(checkin_bp)
     app.register_blueprint(checkin_api_bp)
     app.register_blueprint(tickets_bp)
+    app.register_blueprint(invitations_guest.bp)
+    app.register_blueprint(invitations_organiser.bp)
     mail.init_app(app)
     return app

@@ -2,6 +2,7 @@
 
 from eventdesk.organiser import (  # noqa: F401  (register views)
     attendee_views,
+    dashboard_views,
     event_views,
     export_views,
     question_views,

@@ -3,7 +3,11 @@
 from eventdesk.auth.models import User
 from eventdesk.checkin.models import Door, Scan
 from eventdesk.events.models import Event, Question
+from eventdesk.invitations.models import Invitee, ReminderRound, ReminderSent
 from eventdesk.mail.models import OutboxMessage
 from eventdesk.registration.models import Registration
 
-__all__ = ["Door", "Event", "OutboxMessage", "Question", "Registration", "Scan", "User"]
+__all__ = [
+    "Door", "Event", "Invitee", "OutboxMessage", "Question", "Registration", "ReminderRound",
+    "ReminderSent", "Scan", "User",
+]

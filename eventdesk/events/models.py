@@ -52,6 +52,12 @@ class Event(db.Model):
     # Organisers may close registration early without touching the dates.
     registration_closed: Mapped[bool] = mapped_column(default=False)
     organiser_email: Mapped[str] = mapped_column(String(254), default="")
+    # Invitation-only events register guests through their personal links only;
+    # with invitation_waitlist the public may still join the waiting list.
+    invitation_only: Mapped[bool] = mapped_column(default=False)
+    invitation_waitlist: Mapped[bool] = mapped_column(default=False)
+    # After this moment invitation links answer "closed".
+    rsvp_closes_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -64,5 +64,9 @@ class Registration(db.Model):
     checked_in_door_id: Mapped[int | None] = mapped_column(
         ForeignKey("doors.id", ondelete="SET NULL")
     )
+    # A plus-one: a registration of its own, brought by the guest it points to.
+    companion_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registrations.id", ondelete="SET NULL"), index=True
+    )
 
     event: Mapped[Event] = relationship()

@@ -47,6 +47,12 @@ def register(slug: str):
         db.session.rollback()
         form.form_errors.append(window_message(error.window))
         return render_event_page(event, form, status=409)
+    except service.InvitationRequired:
+        db.session.rollback()
+        form.form_errors.append(
+            _("This event is by invitation only. Please use the link in your invitation.")
+        )
+        return render_event_page(event, form, status=403)
     db.session.commit()
     return redirect(url_for("registration.registered", slug=event.slug))
 

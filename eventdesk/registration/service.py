@@ -39,6 +39,10 @@ class AlreadyCancelled(RegistrationError):
     """The registration was cancelled before."""
 
 
+class InvitationRequired(RegistrationError):
+    """The event is by invitation: only personal invitation links can register."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a registration attempt did. ``created`` is False for a repeat."""
@@ -78,8 +82,12 @@ def register(
     answers: Mapping[str, str] | None = None,
     language: str = "nl",
     now: datetime,
+    invited: bool = False,
 ) -> Outcome:
     """Register a guest: confirmed while seats last, else on the waiting list.
+
+    At an invitation-only event only ``invited`` guests take seats; the
+    public is refused, or only waitlisted when the event keeps a public list.
 
     A second registration with the same address changes nothing and mails the
     existing guest their own link, so the answer reveals nothing to others.
@@ -87,6 +95,9 @@ def register(
     window = registration_window(event, now=now)
     if window != RegistrationWindow.OPEN:
         raise RegistrationNotOpen(window)
+    waitlist_only = event.invitation_only and not invited
+    if waitlist_only and not event.invitation_waitlist:
+        raise InvitationRequired()
 
     existing = find_registration(event, email)
     if existing is None:
@@ -111,7 +122,7 @@ def register(
             if existing is None:
                 raise
         else:
-            _seat_or_waitlist(registration, now=now)
+            _seat_or_waitlist(registration, now=now, waitlist_only=waitlist_only)
             return Outcome(registration, created=True)
 
     if existing.status != RegistrationStatus.CANCELLED:
@@ -124,12 +135,14 @@ def register(
     existing.language = language
     existing.consented_at = now
     existing.cancelled_at = None
-    _seat_or_waitlist(existing, now=now)
+    _seat_or_waitlist(existing, now=now, waitlist_only=waitlist_only)
     return Outcome(existing, created=True)
 
 
-def _seat_or_waitlist(registration: Registration, *, now: datetime) -> None:
-    if take_seat(registration.event):
+def _seat_or_waitlist(
+    registration: Registration, *, now: datetime, waitlist_only: bool = False
+) -> None:
+    if not waitlist_only and take_seat(registration.event):
         _confirm(registration, now=now)
         notify.registration_confirmed(registration)
     else:

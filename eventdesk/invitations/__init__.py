@@ -1,0 +1,1 @@
+"""Invitations: invitee lists, personal yes/no links, reminders and plus-ones."""

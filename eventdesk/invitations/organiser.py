@@ -1,0 +1,236 @@
+"""Organiser pages: the invitee list, upload with preview, sending, reminders, settings."""
+
+import base64
+import binascii
+import secrets
+from datetime import UTC
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from eventdesk.auth.permissions import BACK_OFFICE, managed_event_or_403
+from eventdesk.db import db, utcnow
+from eventdesk.extensions import login_manager
+from eventdesk.invitations import export, sending, service
+from eventdesk.invitations.csvfile import CsvError
+from eventdesk.invitations.forms import (
+    ActionForm,
+    ConfirmImportForm,
+    InviteeForm,
+    SettingsForm,
+    UploadForm,
+)
+
+bp = Blueprint(
+    "invitation_admin", __name__, url_prefix="/organiser/events/<slug>/invitations"
+)
+LIST_LIMIT = 500
+
+
+@bp.url_value_preprocessor
+def take_slug(endpoint, values) -> None:
+    """Keep the event's slug for the access check; the views read ``g.event``."""
+    g.event = None
+    g.event_slug = values.pop("slug", "")
+
+
+@bp.before_request
+def require_event_access():
+    """Send visitors to the login page; refuse events this account does not manage."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if current_user.role not in BACK_OFFICE:
+        abort(403)
+    g.event = managed_event_or_403(g.event_slug)
+    return None
+
+
+@bp.url_defaults
+def keep_slug(endpoint, values) -> None:
+    """Fill in the current event's slug for links between these pages."""
+    if "slug" not in values and getattr(g, "event", None) is not None:
+        values["slug"] = g.event.slug
+
+
+def _settings_form() -> SettingsForm:
+    event = g.event
+    form = SettingsForm()
+    if not form.is_submitted():
+        form.invitation_only.data = event.invitation_only
+        form.invitation_waitlist.data = event.invitation_waitlist
+        if event.rsvp_closes_at:
+            form.rsvp_closes_at.data = event.rsvp_closes_at.astimezone(event.zone).replace(
+                tzinfo=None
+            )
+    return form
+
+
+@bp.get("/")
+def overview():
+    """Show the counts, the actions and the invitees."""
+    event = g.event
+    total, by_organisation = service.tally(event)
+    listed = service.invitees(event)
+    return render_template(
+        "invitations/overview.html",
+        event=event,
+        total=total,
+        by_organisation=by_organisation,
+        invitees=listed[:LIST_LIMIT],
+        more=max(len(listed) - LIST_LIMIT, 0),
+        unsent=sum(1 for invitee in listed if invitee.invited_at is None),
+        upload=UploadForm(),
+        action=ActionForm(key=secrets.token_urlsafe(16)),
+        settings=_settings_form(),
+        rounds=sending.reminder_rounds(event),
+    )
+
+
+@bp.post("/upload")
+def upload():
+    """Check an uploaded list and show what importing it would do."""
+    form = UploadForm()
+    if not form.validate():
+        flash(" ".join(form.file.errors) or _("Please choose a file."), "error")
+        return redirect(url_for(".overview"))
+    data = form.file.data.read()
+    try:
+        preview = service.preview_upload(g.event, data)
+    except CsvError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".overview"))
+    confirm = ConfirmImportForm(data=base64.b64encode(data).decode("ascii"))
+    return render_template(
+        "invitations/preview.html",
+        event=g.event,
+        preview=preview,
+        confirm=confirm,
+        filename=form.file.data.filename or "",
+    )
+
+
+@bp.post("/import")
+def confirm_import():
+    """Import the previewed list: all its new rows, or nothing."""
+    form = ConfirmImportForm()
+    if not form.validate():
+        abort(400)
+    try:
+        data = base64.b64decode(form.data.data, validate=True)
+        _checked, added = service.import_upload(g.event, data, now=utcnow())
+    except (binascii.Error, ValueError, CsvError):
+        db.session.rollback()
+        flash(_("The list could not be read again. Please upload it once more."), "error")
+    except service.NothingToImport:
+        db.session.rollback()
+        flash(_("Nothing was imported: fix the rows with problems and upload again."), "error")
+    except service.ListChanged:
+        db.session.rollback()
+        flash(_("Invitees were added meanwhile. Please upload the list again."), "error")
+    else:
+        db.session.commit()
+        flash(ngettext("%(num)d invitee added.", "%(num)d invitees added.", added), "success")
+    return redirect(url_for(".overview"))
+
+
+@bp.route("/add", methods=["GET", "POST"])
+def add():
+    """Invite one person by hand."""
+    form = InviteeForm()
+    if form.validate_on_submit():
+        try:
+            service.add_invitee(
+                g.event,
+                name=form.name.data,
+                email=form.email.data,
+                organisation=form.organisation.data or "",
+                language=form.language.data,
+                extra_guests=form.extra_guests.data or 0,
+                now=utcnow(),
+            )
+        except service.AlreadyInvited:
+            db.session.rollback()
+            form.email.errors.append(_("This address is invited already."))
+        else:
+            db.session.commit()
+            flash(_("%(name)s is on the list. Send the invitation when you are ready.",
+                    name=form.name.data), "success")
+            return redirect(url_for(".overview"))
+    return render_template("invitations/add.html", event=g.event, form=form), (
+        422 if form.errors else 200
+    )
+
+
+@bp.post("/send")
+def send():
+    """Send the invitation to everyone on the list who has not had it yet."""
+    if not ActionForm().validate():
+        abort(400)
+    try:
+        count = sending.send_invitations(g.event, now=utcnow())
+    except sending.SendingInProgress:
+        db.session.rollback()
+        flash(_("The invitations are being sent already."), "info")
+        return redirect(url_for(".overview"))
+    db.session.commit()
+    flash(ngettext("%(num)d invitation sent.", "%(num)d invitations sent.", count), "success")
+    return redirect(url_for(".overview"))
+
+
+@bp.post("/remind")
+def remind():
+    """Remind everyone who was invited and has not answered."""
+    form = ActionForm()
+    if not form.validate() or not form.key.data:
+        abort(400)
+    try:
+        count = sending.remind_silent(g.event, key=form.key.data, now=utcnow())
+    except sending.AlreadyReminded:
+        db.session.rollback()
+        flash(_("This reminder was sent already."), "info")
+        return redirect(url_for(".overview"))
+    db.session.commit()
+    flash(ngettext("%(num)d reminder sent.", "%(num)d reminders sent.", count), "success")
+    return redirect(url_for(".overview"))
+
+
+@bp.post("/settings")
+def settings():
+    """Save who may register and until when invitations can be answered."""
+    form = _settings_form()
+    if not form.validate():
+        flash(_("Please enter the closing time as a date and time."), "error")
+        return redirect(url_for(".overview"))
+    event = g.event
+    event.invitation_only = form.invitation_only.data
+    event.invitation_waitlist = form.invitation_waitlist.data
+    local = form.rsvp_closes_at.data
+    event.rsvp_closes_at = local.replace(tzinfo=event.zone).astimezone(UTC) if local else None
+    db.session.commit()
+    flash(_("Invitation settings saved."), "success")
+    return redirect(url_for(".overview"))
+
+
+@bp.get("/invitees.csv")
+def export_csv():
+    """Download the invitees and their answers for Excel (UTF-8 with BOM, ``;``)."""
+    event = g.event
+    return Response(
+        stream_with_context(export.csv_lines(event)),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{event.slug}-invitees.csv"',
+        },
+    )

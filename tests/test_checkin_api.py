@@ -156,13 +156,15 @@ def test_session_callers_need_the_csrf_token(app_config, make_event, now):
     strict = create_app(app_config)
     event = event_today(make_event, now)
     _, token = door_with_token(event, "Hoofdingang", now)
+    slug = event.slug
+    db.session.commit()  # the other app has its own connection: release SQLite's lock
     browser = strict.test_client()
     browser.get(f"/door/{token}")
-    refused = browser.post(f"/api/v1/events/{event.slug}/checkins", json={"code": "x"})
+    refused = browser.post(f"/api/v1/events/{slug}/checkins", json={"code": "x"})
     assert refused.status_code == 400
     # A bearer caller sends no cookie-borne authority, so no CSRF token is needed.
     fine = strict.test_client().post(
-        f"/api/v1/events/{event.slug}/checkins", json={"code": "x"},
+        f"/api/v1/events/{slug}/checkins", json={"code": "x"},
         headers={"Authorization": f"Bearer {token}"},
     )
     assert fine.get_json()["reason"] == "unknown"

@@ -93,14 +93,17 @@ def claim_batch(
     )
     candidates = select(table.c.id).where(*due).order_by(table.c.next_attempt_at, table.c.id)
     candidates = candidates.limit(settings.batch_size)
+    claim = update(table).values(claimed_by=token, claimed_until=now + settings.lease)
     if db.session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
+        # A locking CTE runs once; "IN (subquery ... LIMIT)" may be re-run and claim more.
+        picked = candidates.with_for_update(skip_locked=True).cte("picked")
+        claim = claim.where(table.c.id == picked.c.id)
+    else:
+        # SQLite: BEGIN IMMEDIATE already holds the only write lock.
+        claim = claim.where(table.c.id.in_(candidates.scalar_subquery()))
+    # Re-checking the due conditions makes the UPDATE itself the arbiter.
     claimed = db.session.execute(
-        update(table)
-        # Re-checking the due conditions makes the UPDATE itself the arbiter.
-        .where(table.c.id.in_(candidates.scalar_subquery()), *due)
-        .values(claimed_by=token, claimed_until=now + settings.lease)
-        .returning(table.c.id, table.c.recipient, table.c.raw)
+        claim.where(*due).returning(table.c.id, table.c.recipient, table.c.raw)
     ).all()
     db.session.commit()
     return sorted((row.id, row.recipient, row.raw) for row in claimed)

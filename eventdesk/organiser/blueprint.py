@@ -33,3 +33,9 @@ def back_office_endpoints() -> set[str]:
     from flask import current_app
 
     return set(current_app.view_functions)
+
+
+@bp.app_template_filter("short_datetime")
+def short_datetime(moment, event) -> str:
+    """Format ``moment`` compactly in the event's zone, for table cells: 10-01-2031 16:02."""
+    return moment.astimezone(event.zone).strftime("%d-%m-%Y %H:%M") if moment else ""

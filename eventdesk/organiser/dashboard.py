@@ -69,7 +69,7 @@ def bar_chart(series: list[tuple[str, int]], summary: str) -> Chart:
             "h": round(HEIGHT - PAD_BOTTOM - top, 1), "label": label, "value": value,
         })
         if index % every == 0:
-            chart.x_labels.append({"x": round(x + slot / 2, 1), "label": label})
+            chart.x_labels.append({"x": round(x + slot / 2, 1), "label": label, "anchor": "middle"})
     return chart
 
 
@@ -86,7 +86,11 @@ def line_chart(series: list[tuple[str, int]], summary: str) -> Chart:
         x = round(PAD_LEFT + index * step, 1)
         points.append(f"{x},{_y(value, ceiling)}")
         if index % every == 0 or index == len(series) - 1:
-            chart.x_labels.append({"x": x, "label": label})
+            chart.x_labels.append({"x": x, "label": label, "anchor": "middle"})
+    # The first and last labels sit at the edges: keep them inside the picture.
+    chart.x_labels[0]["anchor"] = "start"
+    if len(chart.x_labels) > 1:
+        chart.x_labels[-1]["anchor"] = "end"
     chart.points = " ".join(points)
     return chart
 

@@ -45,9 +45,16 @@ def attachments(message: EmailMessage) -> list[Attachment]:
         if part.get_content_type() in {"text/plain", "text/html"} and not part.get_filename():
             continue
         content = part.get_payload(decode=True) or b""
-        name = part.get_filename() or part.get("Content-ID", "").strip("<>") or f"part-{index}"
+        name = part.get_filename() or _describe(part) or f"part-{index}"
         found.append(Attachment(index, name, part.get_content_type(), len(content)))
     return found
+
+
+def _describe(part: EmailMessage) -> str:
+    method = part.get_param("method")
+    if part.get_content_type() == "text/calendar" and method:
+        return f"calendar (METHOD:{method})"
+    return part.get("Content-ID", "").strip().strip("<>")
 
 
 def part_at(message: EmailMessage, index: int) -> EmailMessage | None:

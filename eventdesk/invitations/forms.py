@@ -10,6 +10,7 @@ from wtforms import (
     DateTimeLocalField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -60,7 +61,8 @@ class InviteeForm(FlaskForm):
         validators=[Optional(), Length(max=200), no_control_characters],
     )
     language = SelectField(
-        _l("Language of the mails"), choices=[("nl", "Nederlands"), ("en", "English")]
+        _l("Language of the mails"),
+        choices=[SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")],
     )
     extra_guests = IntegerField(
         _l("Extra guests allowed"), default=0,

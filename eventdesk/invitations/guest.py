@@ -2,7 +2,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import refresh
+from flask_babel import ngettext, refresh
 
 from eventdesk.db import db, utcnow
 from eventdesk.errors import render_error
@@ -124,7 +124,11 @@ def accept(token: str):
 
 def _accept_error(error: Exception) -> str:
     if isinstance(error, rsvp.NotEnoughSeats):
-        return _("Only %(num)d seats are left. Please bring fewer guests.", num=error.seats_left)
+        return ngettext(
+            "Only %(num)d seat is left. Please bring fewer guests.",
+            "Only %(num)d seats are left. Please bring fewer guests.",
+            error.seats_left,
+        )
     if isinstance(error, rsvp.CompanionAddressTaken):
         return _("%(email)s is registered for this event already. Please leave that address "
                  "out.", email=error.email)

@@ -38,7 +38,7 @@ class UploadForm(FlaskForm):
 class ConfirmImportForm(FlaskForm):
     """Import the previewed list: the file travels back in a hidden field."""
 
-    data = HiddenField(validators=[DataRequired()])
+    payload = HiddenField(validators=[DataRequired()])
 
 
 class InviteeForm(FlaskForm):

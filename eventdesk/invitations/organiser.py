@@ -111,7 +111,7 @@ def upload():
     except CsvError as error:
         flash(str(error), "error")
         return redirect(url_for(".overview"))
-    confirm = ConfirmImportForm(data=base64.b64encode(data).decode("ascii"))
+    confirm = ConfirmImportForm(payload=base64.b64encode(data).decode("ascii"))
     return render_template(
         "invitations/preview.html",
         event=g.event,
@@ -128,7 +128,7 @@ def confirm_import():
     if not form.validate():
         abort(400)
     try:
-        data = base64.b64decode(form.data.data, validate=True)
+        data = base64.b64decode(form.payload.data, validate=True)
         _checked, added = service.import_upload(g.event, data, now=utcnow())
     except (binascii.Error, ValueError, CsvError):
         db.session.rollback()

@@ -15,6 +15,7 @@ from eventdesk.auth.models import Role, User
 from eventdesk.checkin.commands import door_token
 from eventdesk.db import db, utcnow
 from eventdesk.events.models import Event
+from eventdesk.invitations.commands import invite_command
 from eventdesk.mail.commands import worker_command
 from eventdesk.organiser.commands import export_command
 from eventdesk.tickets.commands import resend_tickets_command
@@ -107,6 +108,7 @@ cli.add_command(door_token)
 cli.add_command(worker_command)
 cli.add_command(resend_tickets_command)
 cli.add_command(export_command)
+cli.add_command(invite_command)
 
 
 def main() -> None:

@@ -179,3 +179,28 @@ def test_five_thousand_rows_preview_quickly(app, make_event):
     ]
     preview = service.preview_upload(event, excel_cp1252_semicolon(rows))
     assert len(preview.new_rows) == 5000 and preview.importable
+
+
+def test_cli_imports_all_or_nothing_and_sends(app, make_event, tmp_path):
+    from eventdesk.invitations.commands import invite_command
+    from eventdesk.mail.models import OutboxMessage
+
+    event = make_event()
+    runner = app.test_cli_runner()
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(excel_cp1252_semicolon([*ROWS, ("", "x@example.org", "", "", "")]))
+    result = runner.invoke(invite_command, [event.slug, str(broken)])
+    assert result.exit_code == 1 and "line 5: The name is missing." in result.output
+    assert db.session.scalar(select(func.count()).select_from(Invitee)) == 0
+
+    good = tmp_path / "good.csv"
+    good.write_bytes(excel_cp1252_semicolon(ROWS))
+    result = runner.invoke(invite_command, [event.slug, str(good), "--send"])
+    assert result.exit_code == 0, result.output
+    assert "Imported 3 invitee(s)" in result.output and "Queued 3 invitation(s)" in result.output
+    result = runner.invoke(invite_command, [event.slug, str(good), "--send"])
+    assert "0 new, 3 invited already" in result.output
+    kinds = db.session.scalars(select(OutboxMessage.kind)).all()
+    assert kinds == ["invitation"] * 3
+    result = runner.invoke(invite_command, ["no-such-event", str(good)])
+    assert result.exit_code == 1 and "No event" in result.output

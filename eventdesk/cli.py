@@ -62,6 +62,7 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
             click.echo(f"\n  Demo event:   {base}/events/{DEMO_SLUG}")
             click.echo(f"  Home page:    {base}/")
             click.echo(f"  Mailbox:      {base}/dev/mailbox")
+            click.echo(f"  Door check-in: {base}/events/{DEMO_SLUG}/checkin (log in as door)")
             for role, email, password in DEMO_ACCOUNTS:
                 click.echo(f"  {role.value:<12}  {email} / {password}")
             click.echo("")

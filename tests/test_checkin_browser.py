@@ -167,5 +167,17 @@ def test_handheld_scanner_types_the_code_and_enter(live_server, playwright, make
         amber.wait_for(timeout=10_000)
         assert "Zijingang" in amber.inner_text()
         assert posts == [1, 1]
+
+        amber.click()  # a tap dismisses the answer early
+        page.locator("#ci-undo").click()
+        page.locator("#ci-result.ci-warn").filter(has_text="Check-in undone").wait_for()
+        page.locator("#ci-in").filter(has_text="0").wait_for(timeout=10_000)
+
+        page.context.set_offline(True)
+        page.locator("#ci-result").click()
+        page.keyboard.type(code)
+        page.keyboard.press("Enter")
+        page.locator("#ci-result.ci-error").filter(has_text="No connection").wait_for()
+        assert page.locator("#ci-net").is_visible()
     finally:
         browser.close()

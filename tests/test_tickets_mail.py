@@ -246,3 +246,18 @@ def test_line_breaks_in_a_name_cannot_add_headers(app, smtp, make_event, now):
     assert message["To"].addresses[0].addr_spec == "zoe@example.org"
     _, _, entry = calendar_of(message)
     assert "\n" not in entry["ATTENDEE"].params["CN"]
+
+
+def test_qr_matrix_is_the_one_qrcode_chooses():
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
+    from eventdesk.tickets.codes import new_ticket_code
+    from eventdesk.tickets.qr import qr_matrix
+
+    samples = [new_ticket_code() for _ in range(40)] + ["x", "https://example.org/" + "y" * 200]
+    for data in samples:
+        reference = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4)
+        reference.add_data(data)
+        reference.make(fit=True)
+        assert qr_matrix(data) == reference.get_matrix(), data

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from eventdesk.db import db
 from eventdesk.mail.models import OutboxMessage
 from eventdesk.registration import service
-from eventdesk.tickets.service import NoTicket, reissue_ticket, resend_tickets
+from eventdesk.tickets.service import NoTicket, reissue_ticket, resend_ticket, resend_tickets
 
 
 def register(event, now, email="zoe@example.org", **kwargs):
@@ -141,3 +141,13 @@ def test_resend_tickets_service_and_command(app, make_event, now):
 
     missing = app.test_cli_runner().invoke(resend_tickets_command, ["no-such-event"])
     assert missing.exit_code != 0
+
+    waiting = db.session.scalar(
+        select(service.Registration).where(service.Registration.email == "waiting@example.org")
+    )
+    try:
+        resend_ticket(waiting)
+    except NoTicket:
+        pass
+    else:
+        raise AssertionError("a waitlisted guest got a ticket")

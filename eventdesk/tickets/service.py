@@ -47,6 +47,16 @@ def reissue_ticket(registration: Registration, *, now: datetime | None = None) -
     return code
 
 
+def resend_ticket(registration: Registration, *, now: datetime | None = None) -> None:
+    """Queue one confirmed guest's current ticket once more; the code stays the same.
+
+    Raises ``NoTicket`` unless the registration is confirmed.
+    """
+    if registration.status != RegistrationStatus.CONFIRMED or not registration.ticket_code:
+        raise NoTicket()
+    notify.ticket_resent(registration, now=now or utcnow())
+
+
 def resend_tickets(event: Event, *, now: datetime | None = None) -> int:
     """Queue the current ticket once more for every confirmed guest of ``event``.
 

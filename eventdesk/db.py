@@ -1,11 +1,14 @@
 """The database handle, the declarative base and SQLite connection settings."""
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
-import sqlalchemy as sa
 from sqlalchemy import DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
@@ -53,6 +56,21 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_reading_only: ContextVar[bool] = ContextVar("eventdesk_reading_only", default=False)
+
+
+@contextmanager
+def reading_only() -> Iterator[None]:
+    """Start SQLite transactions in this block without taking the write lock.
+
+    For long reads outside a request, such as an export on the command line,
+    which would otherwise hold up every registration and check-in until done.
+    """
+    token = _reading_only.set(True)
+    try:
+        yield
+    finally:
+        _reading_only.reset(token)
 
 
 @event.listens_for(Engine, "connect")
@@ -77,7 +95,7 @@ def _begin_sqlite(conn) -> None:
     # SQLITE_BUSY when another writer got in between; taking the write lock
     # up front makes concurrent writers queue on the busy timeout instead.
     # Page views only read, so they keep cheap deferred transactions.
-    if has_request_context() and request.method in SAFE_METHODS:
+    if _reading_only.get() or (has_request_context() and request.method in SAFE_METHODS):
         conn.exec_driver_sql("BEGIN")
     else:
         conn.exec_driver_sql("BEGIN IMMEDIATE")

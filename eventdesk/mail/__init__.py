@@ -11,3 +11,5 @@ def init_app(app: Flask) -> None:
         from eventdesk.mail.routes import bp
 
         app.register_blueprint(bp)
+        # base.html links to it in the header.
+        app.jinja_env.globals["dev_mailbox"] = True

@@ -75,8 +75,9 @@ def check_in(slug: str):
             event, code if isinstance(code, str) else "", door=door, nonce=data.get("nonce"),
             now=utcnow(), opens_before=opens_before(),
         )
+    answer = result.as_json(event)  # before the commit expires what it reads
     db.session.commit()
-    return result.as_json(event)
+    return answer
 
 
 @bp.post("/checkins/undo")
@@ -86,8 +87,9 @@ def undo(slug: str):
     data = _body()
     result = service.undo(event, data.get("registration"), door=door, nonce=data.get("nonce"),
                           now=utcnow())
+    answer = result.as_json(event)  # before the commit expires what it reads
     db.session.commit()
-    return result.as_json(event)
+    return answer
 
 
 @bp.get("/checkins/search")
@@ -139,5 +141,6 @@ def create_walk_in(slug: str):
         override=data.get("override") is True, door=door, nonce=data.get("nonce"),
         now=utcnow(), language=current_language(), opens_before=opens_before(),
     )
+    answer = result.as_json(event)  # before the commit expires what it reads
     db.session.commit()
-    return result.as_json(event)
+    return answer

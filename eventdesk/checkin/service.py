@@ -148,9 +148,11 @@ def _admit(event: Event, registration: Registration | None, *, door: Door, now: 
         )
         .values(checked_in_at=now, checked_in_door_id=door.id)
     ).rowcount
-    db.session.refresh(registration)
     if changed == 1:
-        return _state(registration, r.OK, None)
+        # The UPDATE said it all; reading the row back would only cost a query.
+        db.session.expire(registration, ["checked_in_at", "checked_in_door_id", "updated_at"])
+        return r.Result(r.OK, None, registration, checked_in_at=now, door=door.name)
+    db.session.refresh(registration)
     if registration.status == RegistrationStatus.CANCELLED:
         return r.Result(r.ERROR, r.CANCELLED, registration)
     if registration.status == RegistrationStatus.WAITLISTED:

@@ -1,5 +1,6 @@
 """A real SMTP server on loopback for the mail tests (aiosmtpd), and MIME helpers."""
 
+import asyncio
 import email
 import socket
 import threading
@@ -32,11 +33,13 @@ class Recorder:
     """An aiosmtpd handler that keeps what it receives and can misbehave on request.
 
     Recipients starting with ``refuse`` get a 550, ``busy`` a 451. ``drop_next``
-    drops the connection in the middle of that many DATA commands.
+    drops the connection in the middle of that many DATA commands; ``delay_next``
+    makes the next DATA answer that many seconds late.
     """
 
     received: list[Received] = field(default_factory=list)
     drop_next: int = 0
+    delay_next: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -48,6 +51,9 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        delay, self.delay_next = self.delay_next, 0.0
+        if delay:
+            await asyncio.sleep(delay)
         with self.lock:
             if self.drop_next > 0:
                 self.drop_next -= 1

@@ -201,6 +201,27 @@ def test_connection_dropped_in_mid_message_is_retried(app, smtp, make_event, now
     assert outbox_statuses() == {OutboxStatus.SENT: 2}
 
 
+def test_slow_server_gets_the_mail_again_with_the_same_message_id(app, smtp, make_event, now):
+    event = make_event()
+    register_many(event, now, 1)
+    app.config["SMTP_URL"] = smtp.url.replace("timeout=5", "timeout=0.3")
+    smtp.handler.delay_next = 1.0
+    settings = WorkerSettings.from_config(app.config)
+    transport = make_transport(app.config)
+
+    first = deliver_batch(transport, settings=settings)
+    assert first.connection_lost and first.sent == 0
+    time.sleep(1.0)  # the server still takes the late copy
+    later = utcnow() + timedelta(seconds=5)
+    assert deliver_batch(transport, settings=settings, now=lambda: later).sent == 1
+    transport.close()
+
+    # At worst one resend, recognisable as the same message.
+    ids = smtp.handler.message_ids()
+    assert 1 <= len(ids) <= 2 and len(set(ids)) == 1
+    assert outbox_statuses() == {OutboxStatus.SENT: 1}
+
+
 def test_refused_recipient_is_marked_failed_at_once(app, smtp, make_event, now):
     event = make_event()
     service.register(event, name="Nobody", email="refuse@example.org", now=now)

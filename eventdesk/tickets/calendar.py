@@ -92,7 +92,7 @@ def build_invite(
     attendee.params["CUTYPE"] = "INDIVIDUAL"
     attendee.params["ROLE"] = "REQ-PARTICIPANT"
     # Accepted and no RSVP, so calendars do not mail a reply back.
-    attendee.params["PARTSTAT"] = "DECLINED" if cancelled else "ACCEPTED"
+    attendee.params["PARTSTAT"] = "ACCEPTED"
     attendee.params["RSVP"] = "FALSE"
     entry.add("attendee", attendee, encode=False)
     calendar.add_component(entry)

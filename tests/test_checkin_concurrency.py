@@ -70,3 +70,33 @@ def test_one_door_retrying_one_nonce_at_once_gives_one_answer(app, make_event, n
 
     assert {(status, reason) for status, reason, _ in answers} == {("ok", None)}
     assert db.session.scalar(select(func.count()).select_from(Scan)) == 1
+
+
+def test_two_doors_registering_one_walk_in_address_at_once(app, make_event, now):
+    from eventdesk.checkin.walkin import walk_in
+
+    event = event_today(make_event, now, capacity=10)
+    door_ids = [door_with_token(event, f"Deur {n}", now)[0].id for n in range(2)]
+    event_id = event.id
+    db.session.commit()
+    barrier = threading.Barrier(2)
+
+    def run(door_id):
+        with app.app_context():
+            door = db.session.get(Door, door_id)
+            event = db.session.get(Event, event_id)
+            db.session.commit()
+            barrier.wait(timeout=10)
+            result = walk_in(event, name="Piet", email="piet@example.org", door=door,
+                             nonce=None, now=utcnow())
+            db.session.commit()
+            answer = (result.status, result.reason)
+            db.session.remove()
+            return answer
+
+    with ThreadPoolExecutor(2) as pool:
+        answers = sorted(pool.map(run, door_ids))
+
+    assert answers == [("error", "already_registered"), ("ok", None)]
+    db.session.expire_all()
+    assert db.session.get(Event, event_id).confirmed_count == 1

@@ -117,9 +117,13 @@ def recorded(event: Event, door: Door, *, action: ScanAction, raw: str, nonce: s
             _log(event, door, action=action, result=result, raw=raw, nonce=nonce, now=now)
     except IntegrityError:
         earlier = _replay(door, nonce)
-        if nonce is None or earlier is None:
-            raise
-        return earlier
+        if earlier is not None:
+            return earlier
+        # Another request won a different unique race (a walk-in's address):
+        # decide once more, now seeing what it wrote.
+        with db.session.begin_nested():
+            result = decide()
+            _log(event, door, action=action, result=result, raw=raw, nonce=nonce, now=now)
     return result
 
 

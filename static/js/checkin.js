@@ -94,6 +94,18 @@
     } catch (ignored) { /* sound is a nicety */ }
   }
 
+  // iPad Safari only plays sound from an audio context a touch or key has started.
+  function unlockAudio() {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) { return; }
+    try {
+      audio = audio || new Context();
+      if (audio.state === "suspended") { audio.resume(); }
+    } catch (ignored) { /* no sound then */ }
+  }
+  document.addEventListener("pointerdown", unlockAudio, { once: true });
+  document.addEventListener("keydown", unlockAudio, { once: true });
+
   function vibrate(kind) {
     if (navigator.vibrate) {
       navigator.vibrate(kind === "ok" ? 80 : kind === "warn" ? [80, 60, 80] : [300]);

@@ -17,7 +17,7 @@ from eventdesk.db import db, utcnow
 from eventdesk.events.models import Event
 from eventdesk.invitations.commands import invite_command
 from eventdesk.mail.commands import worker_command
-from eventdesk.organiser.commands import export_command
+from eventdesk.organiser.commands import export_command, privacy_purge_command
 from eventdesk.tickets.commands import resend_tickets_command
 
 
@@ -109,6 +109,7 @@ cli.add_command(door_token)
 cli.add_command(worker_command)
 cli.add_command(resend_tickets_command)
 cli.add_command(export_command)
+cli.add_command(privacy_purge_command)
 cli.add_command(invite_command)
 
 

@@ -5,9 +5,10 @@ from eventdesk.checkin.models import Door, Scan
 from eventdesk.events.models import Event, Question
 from eventdesk.invitations.models import Invitee, ReminderRound, ReminderSent
 from eventdesk.mail.models import OutboxMessage
+from eventdesk.organiser.privacy import EventRetention
 from eventdesk.registration.models import Registration
 
 __all__ = [
-    "Door", "Event", "Invitee", "OutboxMessage", "Question", "Registration", "ReminderRound",
-    "ReminderSent", "Scan", "User",
+    "Door", "Event", "EventRetention", "Invitee", "OutboxMessage", "Question", "Registration",
+    "ReminderRound", "ReminderSent", "Scan", "User",
 ]

@@ -5,6 +5,7 @@ from eventdesk.organiser import (  # noqa: F401  (register views)
     dashboard_views,
     event_views,
     export_views,
+    privacy_views,
     question_views,
 )
 from eventdesk.organiser.blueprint import bp

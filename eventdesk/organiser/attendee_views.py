@@ -55,7 +55,7 @@ def attendee(slug: str, registration_id: int):
         registration.checked_in_door_id) else None
     return render_template(
         "organiser/attendee.html", event=g.event, registration=registration, mails=mails,
-        scans=scans, door=door, actions=FlaskForm(),
+        scans=scans, door=door, actions=FlaskForm(), now=utcnow(),
         answers=labelled_answers(g.event.questions, registration.answers, current_language()),
     )
 

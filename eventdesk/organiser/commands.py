@@ -40,3 +40,18 @@ def _write(chunks, output: str | None) -> None:
         for chunk in chunks:
             stream.write(chunk.encode("utf-8"))
         stream.flush()
+
+
+@click.command("privacy-purge")
+@with_appcontext
+def privacy_purge_command() -> None:
+    """Erase guests' personal data of events past their retention period."""
+    from eventdesk.db import utcnow
+    from eventdesk.organiser.privacy import purge_expired
+
+    total = 0
+    while erased := purge_expired(now=utcnow()):
+        db.session.commit()
+        total += erased
+    db.session.commit()
+    click.echo(f"Erased {total} registration(s).")

@@ -13,9 +13,9 @@ from eventdesk.auth.permissions import managed_events
 from eventdesk.db import db, utcnow
 from eventdesk.events.models import Event, EventStatus
 from eventdesk.organiser import event_service as service
-from eventdesk.organiser import guest_news
+from eventdesk.organiser import guest_news, privacy
 from eventdesk.organiser.blueprint import bp
-from eventdesk.organiser.forms import EventForm
+from eventdesk.organiser.forms import EventForm, RetentionForm
 from eventdesk.registration.models import Registration, RegistrationStatus
 
 
@@ -111,8 +111,10 @@ def edit_event(slug: str):
             flash(_("Changes saved.") + (" " + _("Guests are told by mail.") if told else ""),
                   "success")
             return redirect(url_for("organiser.edit_event", slug=event.slug))
+    retention = RetentionForm(data={"days": privacy.retention_days(event)})
     return render_template(
-        "organiser/event_form.html", form=form, event=event, actions=FlaskForm()
+        "organiser/event_form.html", form=form, event=event, actions=FlaskForm(),
+        retention=retention,
     ), (422 if form.errors or form.form_errors else 200)
 
 

@@ -151,3 +151,10 @@ class AddGuestForm(FlaskForm):
         _l("Language for mails"),
         choices=[SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")],
     )
+
+
+class RetentionForm(FlaskForm):
+    days = IntegerField(
+        _l("Erase guests' personal data this many days after the event"),
+        validators=[Optional(), NumberRange(min=0, max=3650, message=_l("Enter 0 to 3650 days."))],
+    )

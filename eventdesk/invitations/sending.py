@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from eventdesk.db import db
 from eventdesk.events.models import Event
-from eventdesk.invitations.mails import queue_invitation
+from eventdesk.invitations.mails import queue_invitations
 from eventdesk.invitations.models import Answer, Invitee, ReminderRound, ReminderSent
 from eventdesk.invitations.service import InvitationError
 
@@ -57,8 +57,7 @@ def send_invitations(event: Event, *, now: datetime, only: list[Invitee] | None 
         raise SendingInProgress()
     for invitee in targets:
         invitee.invited_at = now
-        queue_invitation(invitee, now=now)
-    return len(targets)
+    return queue_invitations(targets, event=event, now=now)
 
 
 def silent(event: Event) -> list[Invitee]:
@@ -95,8 +94,7 @@ def remind_silent(event: Event, *, key: str, now: datetime) -> int:
             [{"round_id": reminder_round.id, "invitee_id": invitee.id, "sent_at": now}
              for invitee in targets],
         )
-    for invitee in targets:
-        queue_invitation(invitee, reminder=True, now=now)
+    queue_invitations(targets, event=event, reminder=True, now=now)
     reminder_round.sent_count = len(targets)
     db.session.flush()
     return len(targets)

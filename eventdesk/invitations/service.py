@@ -7,14 +7,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from eventdesk.db import db
 from eventdesk.events.models import Event
 from eventdesk.invitations.csvfile import Preview, Row, normalize_email, safe_cell
 from eventdesk.invitations.csvfile import preview as read_preview
-from eventdesk.invitations.models import Answer, Invitee
+from eventdesk.invitations.models import Answer, Invitee, new_invitation_token
 from eventdesk.registration.models import Registration, RegistrationStatus
 
 
@@ -77,26 +77,32 @@ def add_invitee(
 
 def import_rows(event: Event, rows: Iterable[Row], *, now: datetime) -> int:
     """Add the new rows of a checked list, all or none; return how many were added."""
-    new = [
-        Invitee(
-            event_id=event.id,
-            name=row.name,
-            email=row.email,
-            email_normalized=normalize_email(row.email),
-            organisation=row.organisation,
-            language=row.language,
-            extra_guests=row.extra_guests,
-            created_at=now,
-        )
+    values = [
+        {
+            "event_id": event.id,
+            "name": row.name,
+            "email": row.email,
+            "email_normalized": normalize_email(row.email),
+            "organisation": row.organisation,
+            "language": row.language,
+            "extra_guests": row.extra_guests,
+            "token": new_invitation_token(),
+            "answer": Answer.NONE,
+            "decline_message": "",
+            "created_at": now,
+        }
         for row in rows
     ]
+    if not values:
+        return 0
     try:
+        # One multi-row INSERT in a savepoint: a clash with an address invited
+        # meanwhile undoes the whole list, never a part of it.
         with db.session.begin_nested():
-            db.session.add_all(new)
-            db.session.flush()
+            db.session.execute(insert(Invitee), values)
     except IntegrityError as error:
         raise ListChanged() from error
-    return len(new)
+    return len(values)
 
 
 def import_upload(event: Event, data: bytes, *, now: datetime) -> tuple[Preview, int]:

@@ -88,15 +88,37 @@ def test_another_events_organiser_gets_403_on_this_event(app, client, world):
     assert scoped >= 8
 
 
+def required_roles(app, rule: Rule):
+    return getattr(app.view_functions[rule.endpoint], "required_roles", None)
+
+
 def test_this_events_organiser_and_admin_are_let_in(app, world):
+    admin_only = 0
     for account in ("organiser_a", "admin"):
         client = app.test_client()
         login(client, world[account])
-        for _rule, method, url in requests_for(app, world):
+        for rule, method, url in requests_for(app, world):
             if method != "GET":
                 continue
             response = client.get(url)
-            assert response.status_code in (200, 302), (account, url, response.status_code)
+            roles = required_roles(app, rule)
+            if account == "organiser_a" and roles and Role.ORGANISER not in roles:
+                admin_only += 1
+                assert response.status_code == 403, (account, url, response.status_code)
+            else:
+                assert response.status_code in (200, 302), (account, url, response.status_code)
+    assert admin_only >= 2
+
+
+def test_admin_only_routes_refuse_organisers_of_all_events(app, client, world):
+    login(client, make_user(Role.ORGANISER, "all@example.org"))
+    checked = 0
+    for rule, method, url in requests_for(app, world):
+        roles = required_roles(app, rule)
+        if roles and Role.ORGANISER not in roles:
+            checked += 1
+            assert client.open(url, method=method).status_code == 403, (method, url)
+    assert checked >= 4
 
 
 def test_organiser_of_chosen_events_sees_only_those(app, client, world):

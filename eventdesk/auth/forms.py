@@ -1,9 +1,17 @@
-"""Login and password forms."""
+"""Login, password and account forms."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class LoginForm(FlaskForm):
@@ -38,6 +46,41 @@ class PasswordChangeForm(FlaskForm):
         validators=[
             DataRequired(_l("Please type the new password again.")),
             EqualTo("new", message=_l("The two new passwords differ.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class AccountForm(FlaskForm):
+    email = StringField(
+        _l("Email address"),
+        validators=[
+            DataRequired(_l("Please enter an email address.")),
+            Email(_l("Please enter a valid email address.")),
+            Length(max=254),
+        ],
+        render_kw={"type": "email", "autocomplete": "off"},
+    )
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    role = SelectField(
+        _l("Role"),
+        choices=[
+            SelectChoice("admin", _l("Admin: everything, including accounts")),
+            SelectChoice("organiser", _l("Organiser")),
+            SelectChoice("door", _l("Door staff: scanning only")),
+        ],
+    )
+    all_events = BooleanField(_l("Organiser of all events"), default=True)
+    events = SelectMultipleField(
+        _l("Or only of these events"), coerce=int, choices=[],
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+    )
+    active = BooleanField(_l("Account may log in"), default=True)
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            Optional(),
+            Length(min=10, max=200, message=_l("Use between 10 and 200 characters.")),
         ],
         render_kw={"autocomplete": "new-password"},
     )

@@ -1,6 +1,7 @@
 """The organiser back office: events, questions, attendees, export and dashboard."""
 
 from eventdesk.organiser import (  # noqa: F401  (register views)
+    account_views,
     attendee_views,
     dashboard_views,
     event_views,

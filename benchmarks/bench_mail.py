@@ -140,8 +140,8 @@ def bench_render(app, *, mails: int, rounds: int) -> dict:
     """Return render rates: complete ticket mails and the QR PNG alone."""
     from flask_babel import force_locale
 
-    from eventdesk.tickets.mails import build_guest_mail
-    from eventdesk.tickets.notify import _ticket_text
+    from eventdesk.tickets.calendar import Method
+    from eventdesk.tickets.mails import MailText, build_guest_mail
     from eventdesk.tickets.qr import qr_png
 
     with app.app_context():
@@ -152,7 +152,8 @@ def bench_render(app, *, mails: int, rounds: int) -> dict:
             started = time.perf_counter()
             for guest in guests:
                 with force_locale(guest.language):
-                    text = _ticket_text("Your ticket", "You are registered", "Welcome!")
+                    text = MailText("Your ticket", "You are registered", ["Welcome!"],
+                                    with_ticket=True, invite=Method.REQUEST)
                     build_guest_mail(guest, text, now=now)
             return mails / (time.perf_counter() - started)
 

@@ -5,6 +5,8 @@ goes out if and only if the change is committed. Mails are in the guest's
 language.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from flask_babel import force_locale
@@ -19,192 +21,145 @@ from eventdesk.tickets.calendar import Method
 from eventdesk.tickets.mails import MailText, build_guest_mail
 
 
-def _ticket_text(subject: str, heading: str, *paragraphs: str) -> MailText:
-    return MailText(subject, heading, list(paragraphs), with_ticket=True, invite=Method.REQUEST)
-
-
-def _send(registration: Registration, kind: str, make_text, now: datetime | None) -> None:
+@contextmanager
+def _guest_language(registration: Registration) -> Iterator[str]:
+    """Speak the guest's language inside the block; yield the event title in it."""
     with force_locale(registration.language):
-        title = registration.event.title(registration.language)
-        message = build_guest_mail(registration, make_text(title), now=now or utcnow())
+        yield registration.event.title(registration.language)
+
+
+def _queue(registration: Registration, kind: str, text: MailText, now: datetime | None) -> None:
+    message = build_guest_mail(registration, text, now=now or utcnow())
     enqueue(message, kind=kind, registration=registration)
+
+
+def _with_ticket(subject: str, heading: str, *paragraphs: str) -> MailText:
+    return MailText(subject, heading, list(paragraphs), with_ticket=True, invite=Method.REQUEST)
 
 
 def registration_confirmed(registration: Registration, *, now: datetime | None = None) -> None:
     """Queue the confirmation with the QR ticket and the calendar invite."""
-    _send(
-        registration,
-        "confirmed",
-        lambda title: _ticket_text(
+    with _guest_language(registration) as title:
+        _queue(registration, "confirmed", _with_ticket(
             _("Your ticket for %(title)s", title=title),
             _("You are registered"),
-            _(
-                "Welcome! Show the QR code below at the door; "
-                "the invite puts the event in your calendar."
-            ),
-        ),
-        now,
-    )
+            _("Welcome! Show the QR code below at the door; "
+              "the invite puts the event in your calendar."),
+        ), now)
 
 
 def registration_waitlisted(registration: Registration, *, now: datetime | None = None) -> None:
     """Queue the message that the guest is on the waiting list."""
-    _send(
-        registration,
-        "waitlisted",
-        lambda title: MailText(
+    with _guest_language(registration) as title:
+        _queue(registration, "waitlisted", MailText(
             _("You are on the waiting list for %(title)s", title=title),
             _("You are on the waiting list"),
-            [
-                _(
-                    "The event is full. When a seat comes free you get it automatically, "
-                    "and we mail you your ticket."
-                )
-            ],
-        ),
-        now,
-    )
+            [_("The event is full. When a seat comes free you get it automatically, "
+               "and we mail you your ticket.")],
+        ), now)
 
 
 def registration_promoted(registration: Registration, *, now: datetime | None = None) -> None:
     """Queue the ticket for a guest promoted from the waiting list."""
-    _send(
-        registration,
-        "promoted",
-        lambda title: _ticket_text(
+    with _guest_language(registration) as title:
+        _queue(registration, "promoted", _with_ticket(
             _("A seat came free: your ticket for %(title)s", title=title),
             _("You have a seat"),
             _("A seat came free and it is yours. Show the QR code below at the door."),
-        ),
-        now,
-    )
+        ), now)
 
 
 def registration_repeated(registration: Registration, *, now: datetime | None = None) -> None:
     """Queue a reminder after a repeated registration: the ticket again, or the waiting place."""
-    if registration.status == RegistrationStatus.CONFIRMED:
-        _send(
-            registration,
-            "reminder",
-            lambda title: _ticket_text(
+    with _guest_language(registration) as title:
+        if registration.status == RegistrationStatus.CONFIRMED:
+            text = _with_ticket(
                 _("Your ticket for %(title)s", title=title),
                 _("You were already registered"),
                 _("Here is your ticket again."),
-            ),
-            now,
-        )
-    else:
-        _send(
-            registration,
-            "reminder",
-            lambda title: MailText(
+            )
+        else:
+            text = MailText(
                 _("Your registration for %(title)s", title=title),
                 _("You are on the waiting list"),
-                [
-                    _(
-                        "You were already on the waiting list. We mail you your ticket when a seat "
-                        "comes free."
-                    )
-                ],
-            ),
-            now,
-        )
+                [_("You were already on the waiting list. We mail you your ticket when a seat "
+                   "comes free.")],
+            )
+        _queue(registration, "reminder", text, now)
 
 
 def ticket_reissued(registration: Registration, *, now: datetime | None = None) -> None:
     """Queue the ticket with its new code; the old code no longer works."""
-    _send(
-        registration,
-        "reissued",
-        lambda title: _ticket_text(
+    with _guest_language(registration) as title:
+        _queue(registration, "reissued", _with_ticket(
             _("Your new ticket for %(title)s", title=title),
             _("Your new ticket"),
             _("Your ticket has a new code. The previous code no longer works at the door."),
-        ),
-        now,
-    )
+        ), now)
 
 
 def ticket_resent(registration: Registration, *, now: datetime | None = None) -> None:
     """Queue the guest's current ticket once more (the organiser's resend)."""
-    _send(
-        registration,
-        "resent",
-        lambda title: _ticket_text(
+    with _guest_language(registration) as title:
+        _queue(registration, "resent", _with_ticket(
             _("Your ticket for %(title)s", title=title),
             _("Your ticket"),
             _("The organiser sends you your ticket once more. Show the QR code below at the door."),
-        ),
-        now,
-    )
+        ), now)
 
 
 def registration_cancelled(
     registration: Registration, *, was_confirmed: bool, now: datetime | None = None
 ) -> None:
     """Queue the cancellation notice; a confirmed guest's calendar entry is cancelled too."""
-    _send(
-        registration,
-        "cancelled",
-        lambda title: MailText(
+    with _guest_language(registration) as title:
+        _queue(registration, "cancelled", MailText(
             _("Registration cancelled: %(title)s", title=title),
             _("Your registration has been cancelled"),
-            [
-                _(
-                    "You are no longer registered. You can register again on the event page "
-                    "while places are available."
-                )
-            ],
+            [_("You are no longer registered. You can register again on the event page "
+               "while places are available.")],
             invite=Method.CANCEL if was_confirmed else None,
-        ),
-        now,
+        ), now)
+
+
+def _guests(event: Event, status: RegistrationStatus) -> list[Registration]:
+    query = (
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == status)
+        .order_by(Registration.id)
+        # The sequence was just raised by an UPDATE: read it back, not the cached value.
+        .execution_options(populate_existing=True)
     )
+    return list(db.session.scalars(query))
 
 
-def _raise_sequences(event: Event) -> list[Registration]:
+def _raise_sequences(event: Event) -> None:
     table = Registration.__table__
     db.session.execute(
         update(table)
         .where(table.c.event_id == event.id, table.c.status == RegistrationStatus.CONFIRMED)
         .values(calendar_sequence=table.c.calendar_sequence + 1)
     )
-    guests = list(
-        db.session.scalars(
-            select(Registration)
-            .where(
-                Registration.event_id == event.id,
-                Registration.status == RegistrationStatus.CONFIRMED,
-            )
-            .order_by(Registration.id)
-            .execution_options(populate_existing=True)
-        )
-    )
-    return guests
 
 
 def event_changed(event: Event, *, now: datetime | None = None) -> int:
     """Send every confirmed guest an updated invite after a change of time or place.
 
-    Call it after changing ``event`` and flushing, in the same transaction.
-    Raises each confirmed guest's calendar SEQUENCE so calendars replace the
-    entry. Returns the number of mails queued.
+    Call it after changing ``event``, in the same transaction. Raises each
+    confirmed guest's calendar SEQUENCE so calendars replace the entry (same
+    UID). Returns the number of mails queued.
     """
     db.session.flush()
-    guests = _raise_sequences(event)
+    _raise_sequences(event)
+    guests = _guests(event, RegistrationStatus.CONFIRMED)
     for registration in guests:
-        _send(
-            registration,
-            "event_changed",
-            lambda title: _ticket_text(
+        with _guest_language(registration) as title:
+            _queue(registration, "event_changed", _with_ticket(
                 _("Changed: %(title)s", title=title),
                 _("The event has changed"),
-                _(
-                    "The time or place of the event has changed. The details below are up to date, "
-                    "and the invite updates your calendar. Your ticket stays valid."
-                ),
-            ),
-            now,
-        )
+                _("The time or place of the event has changed. The details below are up to "
+                  "date, and the invite updates your calendar. Your ticket stays valid."),
+            ), now)
     return len(guests)
 
 
@@ -212,37 +167,22 @@ def event_cancelled(event: Event, *, now: datetime | None = None) -> int:
     """Tell every guest that the event is cancelled; confirmed guests get a METHOD:CANCEL.
 
     Call it in the same transaction in which the organiser cancels ``event``
-    (setting its status is the caller's job). Waitlisted guests get the notice
-    without a calendar part. Returns the number of mails queued.
+    (setting its status is the caller's job; registrations keep theirs).
+    Waitlisted guests get the notice without a calendar part. Returns the
+    number of mails queued.
     """
     db.session.flush()
-    confirmed = _raise_sequences(event)
-    waiting = list(
-        db.session.scalars(
-            select(Registration)
-            .where(
-                Registration.event_id == event.id,
-                Registration.status == RegistrationStatus.WAITLISTED,
-            )
-            .order_by(Registration.id)
-        )
-    )
+    _raise_sequences(event)
+    confirmed = _guests(event, RegistrationStatus.CONFIRMED)
+    waiting = _guests(event, RegistrationStatus.WAITLISTED)
     for registration in confirmed + waiting:
-        invite = Method.CANCEL if registration.status == RegistrationStatus.CONFIRMED else None
-        _send(
-            registration,
-            "event_cancelled",
-            lambda title, invite=invite: MailText(
+        was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+        with _guest_language(registration) as title:
+            _queue(registration, "event_cancelled", MailText(
                 _("Cancelled: %(title)s", title=title),
                 _("The event has been cancelled"),
-                [
-                    _(
-                        "We are sorry: the organiser has cancelled this event. "
-                        "Your ticket is no longer needed."
-                    )
-                ],
-                invite=invite,
-            ),
-            now,
-        )
+                [_("We are sorry: the organiser has cancelled this event. "
+                   "Your ticket is no longer needed.")],
+                invite=Method.CANCEL if was_confirmed else None,
+            ), now)
     return len(confirmed) + len(waiting)

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from flask import current_app, request, session
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from eventdesk.auth.models import Role
 from eventdesk.checkin import doors
@@ -14,13 +14,14 @@ from eventdesk.events.models import Event
 from eventdesk.extensions import csrf
 
 SESSION_KEY = "doors"
+_EVENT_BY_SLUG = select(Event).where(Event.slug == bindparam("slug"))
 
 
 def event_by_slug(slug: str) -> Event | None:
     """Return the event with ``slug``, whatever its status (drafts scan as not open)."""
     if len(slug) > 80:
         return None
-    return db.session.scalar(select(Event).where(Event.slug == slug))
+    return db.session.scalar(_EVENT_BY_SLUG, {"slug": slug})
 
 
 def opens_before() -> timedelta | None:

@@ -5,7 +5,7 @@ import hmac
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -19,6 +19,7 @@ PIN_LENGTH = 6
 # Wrong PINs in a row after which a door's PIN stops working (1 in 100,000 odds).
 PIN_ATTEMPTS = 10
 NAME_MAX = 80
+_BY_TOKEN_HASH = select(Door).where(Door.token_hash == bindparam("token_hash"))
 
 
 class DoorError(Exception):
@@ -109,7 +110,7 @@ def door_by_token(token: str) -> Door | None:
     """Return the active door whose token this is."""
     if not token or len(token) > 100 or not token.startswith(TOKEN_PREFIX):
         return None
-    door = db.session.scalar(select(Door).where(Door.token_hash == hash_token(token)))
+    door = db.session.scalar(_BY_TOKEN_HASH, {"token_hash": hash_token(token)})
     if door is None or not door.active:
         return None
     return door

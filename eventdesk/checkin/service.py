@@ -7,7 +7,7 @@ number of doors scanning one ticket at once give exactly one ``ok``.
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from eventdesk.checkin import results as r
@@ -21,6 +21,22 @@ from eventdesk.tickets.codes import clean_ticket_code, looks_like_ticket_code
 DEFAULT_OPENS_BEFORE = timedelta(hours=12)
 NONCE_MAX = 64
 SEARCH_LIMIT = 20
+
+# Built once: the scan path runs these on every request, and building a
+# statement costs more than SQLite takes to run it.
+_REGISTRATIONS = Registration.__table__
+_BY_CODE = select(Registration).where(Registration.ticket_code == bindparam("code"))
+_REPLAY = select(Scan).where(Scan.door_id == bindparam("door"), Scan.nonce == bindparam("nonce"))
+_CHECK_IN = (
+    update(_REGISTRATIONS)
+    .where(
+        _REGISTRATIONS.c.id == bindparam("registration"),
+        _REGISTRATIONS.c.checked_in_at.is_(None),
+        _REGISTRATIONS.c.status == RegistrationStatus.CONFIRMED.value,
+    )
+    .values(checked_in_at=bindparam("now"), checked_in_door_id=bindparam("door"))
+)
+_LOG = insert(Scan.__table__)
 
 
 class BadNonce(ValueError):
@@ -69,7 +85,7 @@ def _replay(door: Door, nonce: str | None) -> r.Result | None:
     """Answer a retried request from the scan it already made."""
     if nonce is None:
         return None
-    scan = db.session.scalar(select(Scan).where(Scan.door_id == door.id, Scan.nonce == nonce))
+    scan = db.session.scalar(_REPLAY, {"door": door.id, "nonce": nonce})
     if scan is None:
         return None
     registration = None
@@ -83,21 +99,21 @@ def _replay(door: Door, nonce: str | None) -> r.Result | None:
 def _log(event: Event, door: Door, *, action: ScanAction, result: r.Result, raw: str,
          nonce: str | None, now: datetime) -> None:
     registration = result.registration
-    db.session.add(
-        Scan(
-            event_id=event.id,
-            door_id=door.id,
-            at=now,
-            action=action,
-            status=result.status,
-            reason=result.reason,
-            raw_code=printable(raw, 120),
-            nonce=nonce,
-            registration_id=registration.id if registration is not None else None,
-            override=result.override,
-        )
+    db.session.execute(
+        _LOG,
+        {
+            "event_id": event.id,
+            "door_id": door.id,
+            "at": now,
+            "action": action,
+            "status": result.status,
+            "reason": result.reason,
+            "raw_code": printable(raw, 120),
+            "nonce": nonce,
+            "registration_id": registration.id if registration is not None else None,
+            "override": result.override,
+        },
     )
-    db.session.flush()
 
 
 def recorded(event: Event, door: Door, *, action: ScanAction, raw: str, nonce: str | None,
@@ -131,7 +147,7 @@ def find_by_code(code: str) -> Registration | None:
     """Return the registration owning a (clean) ticket code, of any event."""
     if not looks_like_ticket_code(code):
         return None
-    return db.session.scalar(select(Registration).where(Registration.ticket_code == code))
+    return db.session.scalar(_BY_CODE, {"code": code})
 
 
 def _admit(event: Event, registration: Registration | None, *, door: Door, now: datetime,
@@ -142,15 +158,8 @@ def _admit(event: Event, registration: Registration | None, *, door: Door, now: 
         return r.Result(r.ERROR, r.WRONG_EVENT, registration)
     if not checkin_open(event, now=now, opens_before=opens_before):
         return r.Result(r.ERROR, r.NOT_OPEN, registration)
-    table = Registration.__table__
     changed = db.session.execute(
-        update(table)
-        .where(
-            table.c.id == registration.id,
-            table.c.checked_in_at.is_(None),
-            table.c.status == RegistrationStatus.CONFIRMED.value,
-        )
-        .values(checked_in_at=now, checked_in_door_id=door.id)
+        _CHECK_IN, {"registration": registration.id, "now": now, "door": door.id}
     ).rowcount
     if changed == 1:
         # The UPDATE said it all; reading the row back would only cost a query.

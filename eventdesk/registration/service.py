@@ -115,14 +115,19 @@ def register(
         )
         try:
             with db.session.begin_nested():
+                # Seat first, then the row: on PostgreSQL the seat counter's row
+                # lock then also orders the new ids, so ids (the waiting list's
+                # order) follow the order in which guests got a seat or not.
+                seated = not waitlist_only and take_seat(event)
                 db.session.add(registration)
         except IntegrityError:
-            # Another request registered the same address a moment ago.
+            # Another request registered the same address a moment ago; the
+            # savepoint's rollback gave the seat back.
             existing = find_registration(event, email)
             if existing is None:
                 raise
         else:
-            _seat_or_waitlist(registration, now=now, waitlist_only=waitlist_only)
+            _seat_or_waitlist(registration, now=now, seated=seated)
             return Outcome(registration, created=True)
 
     if existing.status != RegistrationStatus.CANCELLED:
@@ -140,9 +145,15 @@ def register(
 
 
 def _seat_or_waitlist(
-    registration: Registration, *, now: datetime, waitlist_only: bool = False
+    registration: Registration,
+    *,
+    now: datetime,
+    waitlist_only: bool = False,
+    seated: bool | None = None,
 ) -> None:
-    if not waitlist_only and take_seat(registration.event):
+    if seated is None:
+        seated = not waitlist_only and take_seat(registration.event)
+    if seated:
         _confirm(registration, now=now)
         notify.registration_confirmed(registration)
     else:

@@ -143,3 +143,19 @@ def test_cli_export_to_file_and_stdout(app, event, tmp_path):
 
     result = runner.invoke(export_command, ["no-such-event"])
     assert result.exit_code != 0 and "No event" in result.output
+
+
+def test_local_times_across_daylight_saving_and_from_either_driver():
+    from zoneinfo import ZoneInfo
+
+    from eventdesk.organiser.export import _LocalTimes
+
+    when = _LocalTimes(ZoneInfo("Europe/Amsterdam"))
+    # Summer time starts on 30 March 2031 at 01:00 UTC.
+    assert when("2031-03-30 00:59:59.999999") == "2031-03-30T01:59:59+01:00"
+    assert when("2031-03-30 01:00:00.000000") == "2031-03-30T03:00:00+02:00"
+    assert when("2031-03-30 00:59:00.000000") == "2031-03-30T01:59:00+01:00"
+    assert when(datetime(2031, 7, 1, 12, tzinfo=UTC)) == "2031-07-01T14:00:00+02:00"
+    assert when(None) == ""
+    india = _LocalTimes(ZoneInfo("Asia/Kolkata"))
+    assert india("2031-01-10 15:00:00") == "2031-01-10T20:30:00+05:30"

@@ -7,10 +7,10 @@ guarded against formula injection.
 
 import csv
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 
 from eventdesk.checkin.models import Door
 from eventdesk.db import db
@@ -50,8 +50,34 @@ def guard(value: str | None) -> str:
 _STARTS = frozenset(FORMULA_STARTS)
 
 
-def _when(moment: datetime | None, zone) -> str:
-    return moment.astimezone(zone).isoformat(timespec="seconds") if moment else ""
+class _LocalTimes:
+    """Write UTC moments as ISO 8601 in the event's zone, fast enough for 100,000 rows.
+
+    SQLite hands the stored UTC text back (the columns are read as text): the
+    zone's offset is then worked out once per minute of the clock rather than
+    per value. Drivers that return datetimes (PostgreSQL) take the plain path.
+    """
+
+    def __init__(self, zone) -> None:
+        self.zone = zone
+        self.offsets: dict[str, tuple[timedelta, str]] = {}
+
+    def __call__(self, value: str | datetime | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+            return moment.astimezone(self.zone).isoformat(timespec="seconds")
+        naive = datetime.fromisoformat(value[:19])
+        key = value[:16]
+        known = self.offsets.get(key)
+        if known is None:
+            local = naive.replace(tzinfo=UTC).astimezone(self.zone)
+            known = (local.utcoffset(), local.isoformat()[19:])
+            if len(self.offsets) > 100_000:
+                self.offsets.clear()
+            self.offsets[key] = known
+        return (naive + known[0]).isoformat() + known[1]
 
 
 class _Line:
@@ -70,6 +96,11 @@ def header(event: Event, language: str) -> list[str]:
     ]
 
 
+def _text(column):
+    # Skip the per-value type conversion; _LocalTimes reads the stored text.
+    return type_coerce(column, String)
+
+
 def _answer_columns(event: Event, language: str) -> list[tuple[str, dict[str, str]]]:
     # Plain (key, value -> text) pairs, worked out once: reading ORM attributes
     # and building choice lists per row costs more than the rest of the row.
@@ -85,14 +116,14 @@ def _answer_columns(event: Event, language: str) -> list[tuple[str, dict[str, st
 
 def rows(event: Event, language: str) -> Iterator[list[str]]:
     """Yield one list of cells per registration, read from the database in batches."""
-    zone = event.zone
+    when = _LocalTimes(event.zone)
     columns = _answer_columns(event, language)
     statement = (
         select(
-            Registration.status, Registration.name, Registration.email,
-            Registration.organisation, Registration.language, Registration.created_at,
-            Registration.confirmed_at, Registration.cancelled_at, Registration.checked_in_at,
-            Door.name, Registration.answers,
+            _text(Registration.status), Registration.name, Registration.email,
+            Registration.organisation, Registration.language, _text(Registration.created_at),
+            _text(Registration.confirmed_at), _text(Registration.cancelled_at),
+            _text(Registration.checked_in_at), Door.name, Registration.answers,
         )
         .outerjoin(Door, Door.id == Registration.checked_in_door_id)
         .where(Registration.event_id == event.id)
@@ -106,9 +137,8 @@ def rows(event: Event, language: str) -> Iterator[list[str]]:
          checked_in, door, answers) in db.session.connection().execute(statement):
         answers = answers or {}
         row = [
-            status.value, guard(name), guard(email), guard(organisation), guest_language,
-            _when(created, zone), _when(confirmed, zone), _when(cancelled, zone),
-            _when(checked_in, zone), guard(door),
+            status, guard(name), guard(email), guard(organisation), guest_language,
+            when(created), when(confirmed), when(cancelled), when(checked_in), guard(door),
         ]
         for key, texts in columns:
             value = answers.get(key) or ""

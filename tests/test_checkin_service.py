@@ -6,7 +6,7 @@ import pytest
 from checkin_helpers import cancel, door_with_token, event_today, guest
 from sqlalchemy import func, select
 
-from eventdesk.checkin import doors, service
+from eventdesk.checkin import doors, listing, service
 from eventdesk.checkin import results as r
 from eventdesk.checkin.models import Scan
 from eventdesk.checkin.walkin import walk_in
@@ -114,9 +114,9 @@ def test_undo_lets_the_ticket_in_again(make_event, now):
 
     assert undone.ok and twice.reason == r.NOT_CHECKED_IN
     assert registration.checked_in_at is None
-    assert service.counts(event) == {"checked_in": 0, "expected": 1}
+    assert listing.counts(event) == {"checked_in": 0, "expected": 1}
     assert scan(event, registration.ticket_code, door, now).ok
-    assert service.counts(event) == {"checked_in": 1, "expected": 1}
+    assert listing.counts(event) == {"checked_in": 1, "expected": 1}
     assert service.undo(event, "1; drop", door=door, nonce=None, now=now).reason == r.UNKNOWN
 
 
@@ -127,7 +127,7 @@ def test_search_by_name_organisation_and_email(make_event, now):
     guest(make_event(), "jan@other.example", now, name="Jan Other")
 
     def names(query):
-        return [g.name for g in service.search(event, query)]
+        return [g.name for g in listing.search(event, query)]
 
     assert names("zoë") == ["Zoë de Vries"]
     assert names("TATA") == ["Zoë de Vries"]
@@ -150,7 +150,7 @@ def test_walk_in_within_capacity_then_only_by_logged_override(make_event, now):
     assert full.reason == r.FULL
     assert forced.ok and forced.override
     assert event.confirmed_count == 2
-    assert service.counts(event) == {"checked_in": 2, "expected": 2}
+    assert listing.counts(event) == {"checked_in": 2, "expected": 2}
     logged = db.session.scalars(select(Scan).order_by(Scan.id)).all()
     assert [(s.status, s.reason, s.override) for s in logged] == [
         ("ok", None, False), ("error", r.FULL, False), ("ok", None, True)

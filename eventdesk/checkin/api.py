@@ -8,7 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
 
-from eventdesk.checkin import service
+from eventdesk.checkin import listing, service
 from eventdesk.checkin.access import door_for_request, event_by_slug, opens_before
 from eventdesk.checkin.models import Door
 from eventdesk.checkin.walkin import walk_in
@@ -96,7 +96,7 @@ def undo(slug: str):
 def search(slug: str):
     """Find guests by name, organisation or email."""
     event, _door_ = _door(slug, writes=False)
-    found = service.search(event, request.args.get("q", "")[:200])
+    found = listing.search(event, request.args.get("q", "")[:200])
     results = []
     for registration in found:
         at = registration.checked_in_at
@@ -117,7 +117,7 @@ def search(slug: str):
 def counts(slug: str):
     """Return how many guests are in and how many are expected."""
     event, _door_ = _door(slug, writes=False)
-    answer = service.counts(event)
+    answer = listing.counts(event)
     db.session.commit()
     return answer
 

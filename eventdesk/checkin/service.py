@@ -1,4 +1,4 @@
-"""Check-in rules: scan, undo, search and counts.
+"""Check-in rules: scan and undo.
 
 Functions here flush but never commit; the caller owns the transaction.
 The check-in is one conditional UPDATE whose row count decides it, so any
@@ -7,7 +7,7 @@ number of doors scanning one ticket at once give exactly one ``ok``.
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, insert, or_, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from eventdesk.checkin import results as r
@@ -20,7 +20,6 @@ from eventdesk.tickets.codes import clean_ticket_code, looks_like_ticket_code
 # How long before the start the door opens, unless the caller says otherwise.
 DEFAULT_OPENS_BEFORE = timedelta(hours=12)
 NONCE_MAX = 64
-SEARCH_LIMIT = 20
 
 # Built once: the scan path runs these on every request, and building a
 # statement costs more than SQLite takes to run it.
@@ -229,39 +228,3 @@ def undo(event: Event, registration_id: object, *, door: Door, nonce: str | None
 
     return recorded(event, door, action=ScanAction.UNDO, raw=f"#{registration_id}"[:120],
                     nonce=nonce, now=now, decide=decide)
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def search(event: Event, query: str, *, limit: int = SEARCH_LIMIT) -> list[Registration]:
-    """Find guests of ``event`` by name, organisation or email; confirmed ones first."""
-    words = printable(query or "", 200).split()[:4]
-    if not words or sum(len(word) for word in words) < 2:
-        return []
-    statement = select(Registration).where(Registration.event_id == event.id)
-    for word in words:
-        pattern = f"%{_escape_like(word[:60].lower())}%"
-        statement = statement.where(
-            or_(
-                func.lower(Registration.name).like(pattern, escape="\\"),
-                func.lower(Registration.organisation).like(pattern, escape="\\"),
-                Registration.email_normalized.like(pattern, escape="\\"),
-            )
-        )
-    statement = statement.order_by(
-        Registration.status != RegistrationStatus.CONFIRMED, Registration.name, Registration.id
-    ).limit(limit)
-    return list(db.session.scalars(statement))
-
-
-def counts(event: Event) -> dict[str, int]:
-    """Return how many confirmed guests are in, and how many are expected."""
-    row = db.session.execute(
-        select(func.count(), func.count(Registration.checked_in_at)).where(
-            Registration.event_id == event.id,
-            Registration.status == RegistrationStatus.CONFIRMED,
-        )
-    ).one()
-    return {"checked_in": row[1], "expected": row[0]}

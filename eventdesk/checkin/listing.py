@@ -1,0 +1,46 @@
+"""Finding guests at the door, and the in / expected counters."""
+
+from sqlalchemy import func, or_, select
+
+from eventdesk.checkin.service import printable
+from eventdesk.db import db
+from eventdesk.events.models import Event
+from eventdesk.registration.models import Registration, RegistrationStatus
+
+SEARCH_LIMIT = 20
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search(event: Event, query: str, *, limit: int = SEARCH_LIMIT) -> list[Registration]:
+    """Find guests of ``event`` by name, organisation or email; confirmed ones first."""
+    words = printable(query or "", 200).split()[:4]
+    if not words or sum(len(word) for word in words) < 2:
+        return []
+    statement = select(Registration).where(Registration.event_id == event.id)
+    for word in words:
+        pattern = f"%{_escape_like(word[:60].lower())}%"
+        statement = statement.where(
+            or_(
+                func.lower(Registration.name).like(pattern, escape="\\"),
+                func.lower(Registration.organisation).like(pattern, escape="\\"),
+                Registration.email_normalized.like(pattern, escape="\\"),
+            )
+        )
+    statement = statement.order_by(
+        Registration.status != RegistrationStatus.CONFIRMED, Registration.name, Registration.id
+    ).limit(limit)
+    return list(db.session.scalars(statement))
+
+
+def counts(event: Event) -> dict[str, int]:
+    """Return how many confirmed guests are in, and how many are expected."""
+    row = db.session.execute(
+        select(func.count(), func.count(Registration.checked_in_at)).where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    ).one()
+    return {"checked_in": row[1], "expected": row[0]}

@@ -104,10 +104,12 @@ def list_timings(app, slug: str, requests: int) -> list[float]:
     """Time attendee-list pages (plain, search, sort, filter, deep page) through the app."""
     client = app.test_client()
     with app.app_context():
-        user = User(email="bench@example.org", role=Role.ADMIN, name="Bench")
-        user.set_password("benchmark-password")
-        db.session.add(user)
-        db.session.commit()
+        user = db.session.scalar(select(User).where(User.email == "bench@example.org"))
+        if user is None:
+            user = User(email="bench@example.org", role=Role.ADMIN, name="Bench")
+            user.set_password("benchmark-password")
+            db.session.add(user)
+            db.session.commit()
         user_id = user.id
     with client.session_transaction() as session:
         session["_user_id"] = str(user_id)

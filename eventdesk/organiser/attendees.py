@@ -68,12 +68,12 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def filtered(event: Event, query: ListQuery) -> Select:
-    """Return the registrations of ``event`` that match the search and filters."""
-    statement = select(Registration).where(Registration.event_id == event.id)
+def conditions(event: Event, query: ListQuery) -> list:
+    """Return the WHERE clauses for the registrations that match the search and filters."""
+    clauses = [Registration.event_id == event.id]
     if query.search:
         pattern = _like(query.search)
-        statement = statement.where(
+        clauses.append(
             or_(
                 func.lower(Registration.name).like(pattern, escape="\\"),
                 Registration.email_normalized.like(pattern, escape="\\"),
@@ -82,24 +82,30 @@ def filtered(event: Event, query: ListQuery) -> Select:
             )
         )
     if query.status:
-        statement = statement.where(Registration.status == RegistrationStatus(query.status))
+        clauses.append(Registration.status == RegistrationStatus(query.status))
     if query.checked == "yes":
-        statement = statement.where(Registration.checked_in_at.is_not(None))
+        clauses.append(Registration.checked_in_at.is_not(None))
     elif query.checked == "no":
-        statement = statement.where(Registration.checked_in_at.is_(None))
-    return statement
+        clauses.append(Registration.checked_in_at.is_(None))
+    return clauses
+
+
+def filtered(event: Event, query: ListQuery) -> Select:
+    """Return the registrations of ``event`` that match the search and filters."""
+    return select(Registration).where(*conditions(event, query))
 
 
 def attendee_page(event: Event, query: ListQuery, *, per_page: int = PER_PAGE) -> Page:
     """Return one page of the list, with each guest's check-in door name."""
-    statement = filtered(event, query)
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    clauses = conditions(event, query)
+    total = db.session.scalar(select(func.count(Registration.id)).where(*clauses)) or 0
     pages = max(ceil(total / per_page), 1)
     page = min(query.page, pages)
     order = SORTS[query.sort]
     order = order.desc() if query.descending else order.asc()
     rows = db.session.execute(
-        statement.add_columns(Door.name)
+        select(Registration, Door.name)
+        .where(*clauses)
         .outerjoin(Door, Door.id == Registration.checked_in_door_id)
         .order_by(order, Registration.id)
         .limit(per_page)

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -183,14 +184,18 @@ def duplicate(slug: str):
     return redirect(url_for("organiser.edit_event", slug=copy.slug))
 
 
+STATUS_LABELS = {
+    EventStatus.DRAFT: _l("Draft"),
+    EventStatus.PUBLISHED: _l("Published"),
+    EventStatus.CANCELLED: _l("Cancelled"),
+    RegistrationStatus.CONFIRMED: _l("Confirmed"),
+    RegistrationStatus.WAITLISTED: _l("Waiting list"),
+}
+
+
 @bp.app_template_global()
 def status_label(status) -> str:
     """Return the translated name of an event or registration status."""
-    return {
-        EventStatus.DRAFT: _("Draft"),
-        EventStatus.PUBLISHED: _("Published"),
-        EventStatus.CANCELLED: _("Cancelled"),
-        RegistrationStatus.CONFIRMED: _("Confirmed"),
-        RegistrationStatus.WAITLISTED: _("Waiting list"),
-        RegistrationStatus.CANCELLED: _("Cancelled"),
-    }.get(status, str(status))
+    # Both enums spell "cancelled" alike, so one entry serves both.
+    label = STATUS_LABELS.get(status)
+    return str(label) if label is not None else str(status)

@@ -7,6 +7,7 @@ their ASCII (IDNA) form, which any server accepts; only a non-ASCII local part
 needs SMTPUTF8.
 """
 
+import functools
 import re
 from email import policy
 from email.headerregistry import Address
@@ -44,6 +45,7 @@ def mail_address(name: str, email: str) -> Address:
     )
 
 
+@functools.lru_cache(maxsize=8)
 def sender_address(mail_from: str) -> Address:
     """Return the Address of the configured ``MAIL_FROM`` ("Name <addr>")."""
     name, email = parseaddr(mail_from)

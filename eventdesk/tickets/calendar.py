@@ -8,7 +8,6 @@ because calendars get shared.
 import enum
 import re
 from datetime import UTC, datetime
-from email.utils import parseaddr
 from urllib.parse import urlencode
 
 from flask import current_app
@@ -17,6 +16,7 @@ from icalendar import Event as CalendarEvent
 
 from eventdesk.events.models import Event
 from eventdesk.links import external_url
+from eventdesk.mail.address import sender_address
 from eventdesk.registration.models import Registration
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]+")
@@ -45,8 +45,8 @@ def event_location(event: Event) -> str:
 
 def sender() -> tuple[str, str]:
     """Return the (name, address) that mails and invites come from."""
-    name, address = parseaddr(current_app.config["MAIL_FROM"])
-    return one_line(name), address
+    address = sender_address(current_app.config["MAIL_FROM"])
+    return address.display_name, address.addr_spec
 
 
 def build_invite(

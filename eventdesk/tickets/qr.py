@@ -77,39 +77,77 @@ def _mask_flips(version: int) -> tuple[tuple[int, ...], ...]:
     return tuple(flips)
 
 
-class _QRCode(qrcode.QRCode):
-    def best_mask_pattern(self) -> int:
-        self.makeImpl(True, 0)
-        size = self.modules_count
-        flips = _mask_flips(self.version)
-        masked = [int("".join("1" if dark else "0" for dark in row), 2) for row in self.modules]
-        plain = [row ^ flip for row, flip in zip(masked, flips[0], strict=True)]
-        scores = [
-            mask_penalty(
-                [format(row ^ flip, f"0{size}b") for row, flip in zip(plain, flips[k], strict=True)]
+@functools.cache
+def _fixed_dark(version: int) -> tuple[tuple[int, ...], ...]:
+    """Return, per mask pattern and row, the dark modules of format and version information.
+
+    Placing data in qrcode's test mode leaves these light; OR-ing them in
+    gives the finished symbol.
+    """
+    probe = qrcode.QRCode(version=version, error_correction=ERROR_CORRECT_M)
+    size = probe.modules_count = version * 4 + 17
+    rows = []
+    for pattern in range(8):
+        probe.modules = [[None] * size for _ in range(size)]
+        probe.setup_type_info(False, pattern)
+        if version >= 7:
+            probe.setup_type_number(False)
+        rows.append(
+            tuple(
+                sum(1 << (size - 1 - col) for col in range(size) if probe.modules[row][col])
+                for row in range(size)
             )
-            for k in range(8)
-        ]
-        return scores.index(min(scores))
+        )
+    return tuple(rows)
 
 
-def qr_matrix(code: str) -> list[list[bool]]:
-    """Return the modules of ``code``'s QR symbol (error correction M), quiet zone included."""
-    qr = _QRCode(error_correction=ERROR_CORRECT_M, border=4)
+def qr_rows(code: str) -> list[int]:
+    """Return the rows of ``code``'s QR symbol as bits, dark = 1, without quiet zone.
+
+    Error correction M and the mask pattern with the lowest penalty, as
+    ``qrcode`` chooses it.
+    """
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M)
     qr.add_data(code)
-    qr.make(fit=True)
-    return qr.get_matrix()
+    qr.best_fit()
+    # Place the data once, under mask 0; the other masks follow by XOR.
+    qr.makeImpl(True, 0)
+    size = qr.modules_count
+    flips = _mask_flips(qr.version)
+    masked = [int("".join("1" if dark else "0" for dark in row), 2) for row in qr.modules]
+    plain = [row ^ flip for row, flip in zip(masked, flips[0], strict=True)]
+    candidates = [
+        [row ^ flip for row, flip in zip(plain, flips[pattern], strict=True)]
+        for pattern in range(8)
+    ]
+    scores = [mask_penalty([format(row, f"0{size}b") for row in rows]) for rows in candidates]
+    best = scores.index(min(scores))
+    fixed = _fixed_dark(qr.version)[best]
+    return [row | dark for row, dark in zip(candidates[best], fixed, strict=True)]
 
 
-def qr_png(code: str, *, box_size: int = 10) -> bytes:
+def qr_matrix(code: str, *, border: int = 4) -> list[list[bool]]:
+    """Return the modules of ``code``'s QR symbol as booleans, quiet zone included."""
+    rows = qr_rows(code)
+    width = len(rows) + 2 * border
+    lines = [format(row << border, f"0{width}b") for row in rows]
+    blank = [[False] * width for _ in range(border)]
+    return blank + [[bit == "1" for bit in line] for line in lines] + [r[:] for r in blank]
+
+
+def qr_png(code: str, *, box_size: int = 10, border: int = 4) -> bytes:
     """Return a PNG of ``code``: error correction M, 4-module quiet zone, 10 px a module."""
-    matrix = qr_matrix(code)
-    size = len(matrix)
-    # One pixel per module, scaled up without smoothing: much faster than
-    # drawing each module, and the same picture.
-    pixels = bytes(0 if dark else 255 for row in matrix for dark in row)
-    image = Image.frombytes("L", (size, size), pixels).convert("1")
-    image = image.resize((size * box_size, size * box_size), Image.Resampling.NEAREST)
+    rows = qr_rows(code)
+    width = len(rows) + 2 * border
+    stride = (width + 7) // 8
+    pad = stride * 8 - width
+    full = (1 << width) - 1
+    # A 1-bit image, one pixel per module, packed as PIL reads it (1 = white).
+    lines = [full] * border + [~(row << border) & full for row in rows] + [full] * border
+    packed = b"".join((line << pad).to_bytes(stride, "big") for line in lines)
+    image = Image.frombytes("1", (width, width), packed)
+    # Scaled up without smoothing: the same picture as drawing each module.
+    image = image.resize((width * box_size, width * box_size), Image.Resampling.NEAREST)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()

@@ -1,6 +1,7 @@
 """Presenting events: local times and sanitised Markdown."""
 
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import quote_plus
 
 import markdown
@@ -16,8 +17,11 @@ _ALLOWED_TAGS = {
 }
 
 
+@lru_cache(maxsize=256)
 def render_markdown(text: str) -> Markup:
     """Render organiser-written Markdown to HTML that is safe to show."""
+    # Cached by text: every view of an event page renders the same
+    # description, and Markdown plus sanitising was a tenth of the page's time.
     html = markdown.markdown(text or "", extensions=["sane_lists"])
     clean = nh3.clean(
         html,

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from eventdesk import errors, i18n, mail, models  # noqa: F401  (models: complete metadata)
 from eventdesk.auth import service as _auth_service  # noqa: F401  (registers the user loader)
@@ -29,6 +30,11 @@ def create_app(config: Mapping | None = None) -> Flask:
         static_folder=_site_dir("static"),
     )
     load_config(app, config)
+    if app.config.get("PROXIES"):
+        # Behind N load balancers/proxies: take the client's address and scheme
+        # from the headers they set (login limits count per client address).
+        hops = int(app.config["PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)

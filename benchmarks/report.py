@@ -85,10 +85,11 @@ Machine: {machine()}.
 Conditions: eventdesk and the bare Flask + SQLAlchemy reference app
 (`benchmarks/reference_app.py`) each under gunicorn, {settings.workers} gthread workers with 4
 threads, on 127.0.0.1; `wrk` with {settings.connections} connections and 2 threads,
-{settings.warmup:g} s warm-up then {settings.seconds:g} s per figure; SQLite in WAL mode
-(synchronous=NORMAL); PostgreSQL started for the run with synchronous_commit=off. The
-machine is shared, so absolute figures are noisy: compare the ratios, measured against the
-reference in the same run, minutes apart.
+{settings.warmup:g} s warm-up, then {settings.seconds:g} s per figure in {settings.slices}
+slices alternating with the reference's (latency percentiles: median over the slices);
+SQLite in WAL mode (synchronous=NORMAL); PostgreSQL started for the run with
+synchronous_commit=off. The machine is shared, so absolute figures are noisy: compare the
+ratios, measured against the reference in the same run, seconds apart.
 
 {table(rows)}
 

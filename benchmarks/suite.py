@@ -1,6 +1,7 @@
 """One backend's run: eventdesk and the reference app side by side, then the rush."""
 
 import json
+import statistics
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,7 @@ class Check:
 class Settings:
     seconds: float = 10.0
     warmup: float = 2.0
+    slices: int = 5
     connections: int = 8
     workers: int = 2
     rush_concurrency: int = 16
@@ -56,10 +58,40 @@ class BackendResult:
     checks: list[Check] = field(default_factory=list)
 
 
-def _measure(url: str, script: str, settings: Settings) -> Figure:
-    load.run_wrk(url, script=script, seconds=settings.warmup, connections=settings.connections)
-    return load.run_wrk(url, script=script, seconds=settings.seconds,
-                        connections=settings.connections)
+def _combine(parts: list[Figure]) -> Figure:
+    """Add up alternating slices of one figure; latency percentiles are the slices' medians."""
+    def median(values: list[float]) -> float:
+        return statistics.median(values)
+
+    return Figure(
+        requests=sum(p.requests for p in parts),
+        seconds=sum(p.seconds for p in parts),
+        errors=sum(p.errors for p in parts),
+        p50_ms=median([p.p50_ms for p in parts]),
+        p95_ms=median([p.p95_ms for p in parts]),
+        p99_ms=median([p.p99_ms for p in parts]),
+    )
+
+
+def measure_pair(url: str, script: str, ref_url: str, ref_script: str,
+                 settings: Settings) -> tuple[Figure, Figure]:
+    """Measure eventdesk and its reference in alternating slices.
+
+    The machine is shared: load from elsewhere comes and goes within seconds,
+    so both sides get slices of the same minutes rather than one block each.
+    """
+    for target, lua in ((ref_url, ref_script), (url, script)):
+        load.run_wrk(target, script=lua, seconds=settings.warmup,
+                     connections=settings.connections)
+    mine: list[Figure] = []
+    theirs: list[Figure] = []
+    slice_seconds = settings.seconds / settings.slices
+    for _ in range(settings.slices):
+        theirs.append(load.run_wrk(ref_url, script=ref_script, seconds=slice_seconds,
+                                   connections=settings.connections))
+        mine.append(load.run_wrk(url, script=script, seconds=slice_seconds,
+                                 connections=settings.connections))
+    return _combine(mine), _combine(theirs)
 
 
 def run_backend(backend: str, eventdesk_url: str, reference_url: str,
@@ -77,8 +109,7 @@ def run_backend(backend: str, eventdesk_url: str, reference_url: str,
 
         def pair(name, url, script, ref_name, ref_url, ref_script, target):
             print(f"== {backend}: {name}", flush=True)
-            reference = _measure(ref_url, ref_script, settings)
-            figure = _measure(url, script, settings)
+            figure, reference = measure_pair(url, script, ref_url, ref_script, settings)
             row = Row(backend, name, figure, ref_name, reference, target)
             result.rows.append(row)
             print(f"   {figure.rate:8.1f}/s against {reference.rate:8.1f}/s "

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 from eventdesk.auth.models import Role
 from eventdesk.checkin import doors
 from eventdesk.checkin.models import Door
-from eventdesk.db import db, utcnow
+from eventdesk.db import SAFE_METHODS, db, utcnow
 from eventdesk.events.models import Event
 from eventdesk.extensions import csrf
 
@@ -94,7 +94,8 @@ def door_for_request(event: Event, *, check_csrf: bool = False) -> Door | None:
     if door is None and current_user.is_authenticated and (
         current_user.role == Role.DOOR or may_manage(event)
     ):
-        door = doors.door_for_user(event, current_user, now=utcnow())
+        writes = request.method not in SAFE_METHODS
+        door = doors.door_for_user(event, current_user, now=utcnow(), create=writes)
         if not door.active:
             return None
     if door is not None and check_csrf and current_app.config.get("WTF_CSRF_ENABLED", True):

@@ -143,14 +143,20 @@ def session_matches(door: Door | None, version: object) -> bool:
     )
 
 
-def door_for_user(event: Event, user: User, *, now: datetime) -> Door:
-    """Return the door a door-staff (or organiser) account scans at, creating it once."""
+def door_for_user(event: Event, user: User, *, now: datetime, create: bool = True) -> Door:
+    """Return the door a door-staff (or organiser) account scans at, creating it once.
+
+    With ``create`` False a missing door comes back unsaved: page views and
+    read-only calls need its name, not a row (and on SQLite should not write).
+    """
     door = db.session.scalar(
         select(Door).where(Door.event_id == event.id, Door.user_id == user.id)
     )
     if door is not None:
         return door
     base = (user.name or user.email)[: NAME_MAX - 12]
+    if not create:
+        return Door(event_id=event.id, name=base, user_id=user.id, created_at=now)
     for name in (base, f"{base} ({user.id})"):
         try:
             with db.session.begin_nested():

@@ -266,3 +266,11 @@ def test_capacity_counts_companions(app, client, make_event, now):
     client.post(f"/i/{people['c'].token}/yes", data={"name": "Cor", **answer})
     cor = db.session.scalar(select(Registration).where(Registration.email == "cor@example.org"))
     assert cor.status == RegistrationStatus.WAITLISTED
+
+    # The attendee export can mark invited guests and whom companions came with.
+    from eventdesk.invitations.export import invitation_cells
+
+    cells = invitation_cells(event)
+    by_name = {r.name: cells.get(r.id) for r in db.session.scalars(select(Registration))}
+    assert by_name["Ank"] == ("yes", "") and by_name["Cor"] == ("yes", "")
+    assert by_name["Ank's partner"] == by_name["Ank's colleague"] == ("", "Ank")

@@ -3,7 +3,7 @@
 Functions here flush but never commit; the caller owns the transaction.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from eventdesk.db import db
 from eventdesk.events.models import Event
-from eventdesk.invitations.csvfile import Preview, Row, normalize_email, safe_cell
+from eventdesk.invitations.csvfile import Preview, Row, normalize_email
 from eventdesk.invitations.csvfile import preview as read_preview
 from eventdesk.invitations.models import Answer, Invitee, new_invitation_token
 from eventdesk.registration.models import Registration, RegistrationStatus
@@ -183,51 +183,3 @@ def invitees(event: Event) -> list[Invitee]:
             .order_by(Invitee.organisation, Invitee.name)
         )
     )
-
-
-EXPORT_HEADER = ("name", "email", "organisation", "language", "extra_guests_allowed",
-                 "answer", "answered_at", "decline_message", "invited_at", "companions")
-
-
-def export_rows(event: Event) -> Iterator[tuple[str, ...]]:
-    """Yield one CSV row per invitee (after EXPORT_HEADER), cells safe for spreadsheets.
-
-    Times are ISO 8601 in the event's time zone.
-    """
-    companions = dict(
-        db.session.execute(
-            select(Registration.companion_of_id, func.count())
-            .where(
-                Registration.event_id == event.id,
-                Registration.companion_of_id.is_not(None),
-                Registration.status != RegistrationStatus.CANCELLED,
-            )
-            .group_by(Registration.companion_of_id)
-        ).all()
-    )
-    query = (
-        select(Invitee)
-        .where(Invitee.event_id == event.id)
-        .order_by(Invitee.organisation, Invitee.name)
-        .execution_options(yield_per=500)
-    )
-
-    def moment(value: datetime | None) -> str:
-        return value.astimezone(event.zone).isoformat(timespec="seconds") if value else ""
-
-    for invitee in db.session.scalars(query):
-        yield tuple(
-            safe_cell(value)
-            for value in (
-                invitee.name,
-                invitee.email,
-                invitee.organisation,
-                invitee.language,
-                str(invitee.extra_guests),
-                invitee.answer.value,
-                moment(invitee.answered_at),
-                invitee.decline_message,
-                moment(invitee.invited_at),
-                str(companions.get(invitee.registration_id, 0)),
-            )
-        )

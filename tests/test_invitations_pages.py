@@ -219,3 +219,14 @@ def test_settings_save_deadline_in_event_time(client, make_event, organiser):
     db.session.refresh(event)
     assert event.invitation_only and not event.invitation_waitlist
     assert event.rsvp_closes_at.isoformat() == "2027-01-05T11:00:00+00:00"
+
+
+def test_event_page_says_invitation_only(client, make_event):
+    closed = make_event(invitation_only=True)
+    page = client.get(f"/events/{closed.slug}").get_data(as_text=True)
+    assert "data-invitation-only" in page and "/register" not in page
+    waiting = make_event(invitation_only=True, invitation_waitlist=True)
+    page = client.get(f"/events/{waiting.slug}").get_data(as_text=True)
+    assert "data-invitation-only" in page and f"/events/{waiting.slug}/register" in page
+    public = make_event()
+    assert "data-invitation-only" not in client.get(f"/events/{public.slug}").get_data(as_text=True)

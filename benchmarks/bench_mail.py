@@ -5,7 +5,8 @@ rounds, with a bare reference measured in the same run, because these
 machines are shared and noisy:
 
 - render: complete ticket mails (QR PNG, calendar, HTML + text, MIME) per
-  second, against rendering the QR PNG alone;
+  second of CPU time on one core (less disturbed by other load than wall
+  time, which is shown too), against rendering the QR PNG alone;
 - deliver: the outbox worker sending 2,000 queued mails to a local aiosmtpd
   server in another process, against a bare ``smtplib`` loop sending the same
   bytes over one connection.
@@ -148,25 +149,29 @@ def bench_render(app, *, mails: int, rounds: int) -> dict:
         guests = _seed(mails)
         now = datetime.now(UTC)
 
-        def render_all() -> float:
-            started = time.perf_counter()
+        def render_all() -> tuple[float, float]:
+            wall, cpu = time.perf_counter(), time.process_time()
             for guest in guests:
                 with force_locale(guest.language):
                     text = MailText("Your ticket", "You are registered", ["Welcome!"],
                                     with_ticket=True, invite=Method.REQUEST)
                     build_guest_mail(guest, text, now=now)
-            return mails / (time.perf_counter() - started)
+            return mails / (time.process_time() - cpu), mails / (time.perf_counter() - wall)
 
         def qr_all() -> float:
-            started = time.perf_counter()
+            cpu = time.process_time()
             for guest in guests:
                 qr_png(guest.ticket_code)
-            return mails / (time.perf_counter() - started)
+            return mails / (time.process_time() - cpu)
 
         render_all()  # warm up templates and imports
-        full = statistics.median(render_all() for _ in range(rounds))
+        runs = [render_all() for _ in range(rounds)]
         qr = statistics.median(qr_all() for _ in range(rounds))
-    return {"render": full, "qr": qr}
+    return {
+        "render": statistics.median(cpu for cpu, _ in runs),
+        "render_wall": statistics.median(wall for _, wall in runs),
+        "qr": qr,
+    }
 
 
 def bench_deliver(folder: Path, *, mails: int) -> dict:
@@ -245,7 +250,8 @@ def main(argv: list[str] | None = None) -> int:
         deliver = bench_deliver(folder / "deliver", mails=args.deliver)
 
     rows = [
-        ("render ticket mail (QR, calendar, MIME)", f"{render['render']:.0f} mails/s",
+        ("render ticket mail (QR, calendar, MIME), per CPU-second",
+         f"{render['render']:.0f} mails/s (wall {render['render_wall']:.0f}/s)",
          f"QR PNG alone {render['qr']:.0f}/s", f"{render['render'] / render['qr']:.2f}",
          f">= {RENDER_TARGET:.0f}/s", render["render"] >= RENDER_TARGET),
         (f"deliver {args.deliver} queued mails (worker)", f"{deliver['worker']:.1f} s",

@@ -27,6 +27,22 @@ from eventdesk.mail.address import ASCII_POLICY, UTF8_POLICY, needs_smtputf8
 _BODY_POLICY = policy.compat32.clone(linesep="\r\n")
 
 
+class _BodyGenerator(BytesGenerator):
+    """Write the body parts' headers as they are.
+
+    They are fixed, short ASCII values set in this module, so the policy's
+    folding (a third of the time spent writing a mail) has nothing to do.
+    """
+
+    def _write_headers(self, msg: Message) -> None:
+        for name, value in msg.raw_items():
+            line = f"{name}: {value}"
+            if not line.isascii() or "\n" in line or "\r" in line or len(line) > 998:
+                raise ValueError(f"unexpected MIME part header: {line!r}")
+            self._fp.write(line.encode("ascii") + b"\r\n")
+        self.write(self._NL)
+
+
 @dataclass(frozen=True)
 class OutgoingMail:
     """A finished mail: what the outbox stores and the worker sends."""
@@ -109,7 +125,7 @@ def compose(
     # The head serialises as its header block plus the empty line; drop that line.
     header_block = head.as_bytes()[:-2] + "".join(f"{line}\r\n" for line in lines).encode("ascii")
     buffer = io.BytesIO()
-    BytesGenerator(buffer, policy=_BODY_POLICY).flatten(body)
+    _BodyGenerator(buffer, policy=_BODY_POLICY).flatten(body)
     return OutgoingMail(
         message_id=message_id,
         recipient=recipient.addr_spec,

@@ -52,6 +52,8 @@ def remember_door(door: Door) -> None:
     opened = dict(session.get(SESSION_KEY) or {})
     opened[str(door.event_id)] = [door.id, door.secret_version]
     session[SESSION_KEY] = opened
+    # A door tablet may be closed and reopened during the event without a new link.
+    session.permanent = True
 
 
 def forget_door(event: Event) -> None:

@@ -86,7 +86,7 @@ def build_invite(
     if method == Method.PUBLISH:
         # RFC 5546: a published entry names no attendees.
         calendar.add_component(entry)
-        return calendar.to_ical()
+        return calendar.to_ical(sorted=False)
     attendee = vCalAddress(f"mailto:{registration.email}")
     attendee.params["CN"] = one_line(registration.name)
     attendee.params["CUTYPE"] = "INDIVIDUAL"
@@ -96,7 +96,7 @@ def build_invite(
     attendee.params["RSVP"] = "FALSE"
     entry.add("attendee", attendee, encode=False)
     calendar.add_component(entry)
-    return calendar.to_ical()
+    return calendar.to_ical(sorted=False)
 
 
 def _utc_stamp(moment: datetime) -> str:

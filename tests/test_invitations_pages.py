@@ -230,3 +230,11 @@ def test_event_page_says_invitation_only(client, make_event):
     assert "data-invitation-only" in page and f"/events/{waiting.slug}/register" in page
     public = make_event()
     assert "data-invitation-only" not in client.get(f"/events/{public.slug}").get_data(as_text=True)
+
+
+def test_example_list_reads_back_without_problems(client, make_event, organiser):
+    event = make_event()
+    example = client.get(f"/organiser/events/{event.slug}/invitations/example.csv")
+    assert example.status_code == 200 and example.mimetype == "text/csv"
+    html = upload(client, event, example.get_data()).get_data(as_text=True)
+    assert 'data-count="new">2<' in html and 'data-count="problems">0<' in html

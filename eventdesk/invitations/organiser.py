@@ -234,3 +234,15 @@ def export_csv():
             "Content-Disposition": f'attachment; filename="{event.slug}-invitees.csv"',
         },
     )
+
+
+@bp.get("/example.csv")
+def example_csv():
+    """Download a small example list in the columns the upload reads."""
+    return Response(
+        "\ufeffname;email;organisation;language;extra guests\r\n"
+        "Anna de Vries;anna@example.org;Tata Steel;nl;1\r\n"
+        "Bob Smith;bob@example.com;Port of IJmuiden;en;0\r\n",
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="invitees-example.csv"'},
+    )

@@ -60,6 +60,8 @@ def test_failed_logins_are_limited_per_address_across_app_servers(app, app_confi
         response = client.post("/login", data={"email": email, "password": PASSWORD})
         assert response.status_code == 429
         assert client.get("/organiser/").status_code == 302
+    with other_server.app_context():
+        db.engine.dispose()
 
 
 def test_failed_logins_are_limited_per_client_ip(app, app_config):
@@ -116,11 +118,10 @@ def test_password_change(client, app):
     assert login(client, user, "a new long password").status_code == 302
 
 
-def test_login_form_needs_csrf(app_config):
+def test_login_form_needs_csrf(app, app_config):
     app_config["WTF_CSRF_ENABLED"] = True
     app = create_app(app_config)
     with app.app_context():
-        db.create_all()
         user = make_user(Role.ADMIN, "admin@example.org")
         client = app.test_client()
         response = client.post("/login", data={"email": user.email, "password": PASSWORD})
@@ -130,3 +131,5 @@ def test_login_form_needs_csrf(app_config):
             "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
         )
         assert response.status_code == 302
+        db.session.remove()
+        db.engine.dispose()

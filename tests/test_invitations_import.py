@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from eventdesk.db import db
 from eventdesk.invitations import csvfile, service
-from eventdesk.invitations.csvfile import CsvError, safe_cell
-from eventdesk.invitations.export import csv_lines
+from eventdesk.invitations.csvfile import CsvError
+from eventdesk.invitations.export import csv_lines, safe_cell
 from eventdesk.invitations.models import Invitee
 
 
@@ -24,7 +24,7 @@ def english(app):
 ROWS = [
     ("Naam", "E-mail", "Organisatie", "Taal", "Extra gasten", "Opmerking"),
     ("Jürgen Ødegård", "jurgen@staal.example", "Tata Stål & Co", "nl", "1", "vip"),
-    ("Renée Brouwer", "renee@haven.example", "Zeehaven IJmuiden", "en", "", "—"),
+    ("Renée Brouwer", "renee@haven.example", "Zeehaven IJmuiden", "English", "", "—"),
     ("Café 't Hoekje", "info@hoekje.example", "Horeca; Kennemerland", "", "2", ""),
 ]
 

@@ -17,6 +17,12 @@ from flask_babel import gettext as _
 MAX_ROWS = 10_000
 MAX_EXTRA_GUESTS = 20
 LANGUAGES = ("nl", "en")
+# What people type in a language column, in either language.
+LANGUAGE_WORDS = {
+    "nl": "nl", "nl-nl": "nl", "nl_nl": "nl", "nederlands": "nl", "dutch": "nl", "ned": "nl",
+    "en": "en", "en-gb": "en", "en_gb": "en", "en-us": "en", "english": "en", "engels": "en",
+    "eng": "en",
+}
 
 # Accepted column headings (lower case, without spaces, dashes or underscores).
 COLUMNS = {
@@ -179,6 +185,12 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+def _language(value: str, default: str) -> str:
+    if not value:
+        return default
+    return LANGUAGE_WORDS.get(value.strip().lower(), value.strip().lower()[:5])
+
+
 def check_row(line: int, values: dict[str, str], *, default_language: str) -> Row:
     """Turn one line's values into a Row and note what is wrong with it."""
     row = Row(
@@ -186,7 +198,7 @@ def check_row(line: int, values: dict[str, str], *, default_language: str) -> Ro
         name=values.get("name", ""),
         email=values.get("email", ""),
         organisation=values.get("organisation", ""),
-        language=(values.get("language", "") or default_language).lower()[:5],
+        language=_language(values.get("language", ""), default_language),
         extra_guests=0,
     )
     if not row.name:
@@ -235,11 +247,3 @@ def preview(
             row.already_invited = key in invited
         rows.append(row)
     return Preview(rows=rows, encoding=encoding, delimiter=delimiter, ignored_columns=ignored)
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def safe_cell(value: str) -> str:
-    """Neutralise a cell a spreadsheet would run as a formula (OWASP CSV injection)."""
-    return "'" + value if value.startswith(_FORMULA_START) else value

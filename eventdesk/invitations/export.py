@@ -11,9 +11,16 @@ from sqlalchemy.orm import aliased
 
 from eventdesk.db import db
 from eventdesk.events.models import Event
-from eventdesk.invitations.csvfile import safe_cell
 from eventdesk.invitations.models import Invitee
 from eventdesk.registration.models import Registration, RegistrationStatus
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def safe_cell(value: str) -> str:
+    """Neutralise a cell a spreadsheet would run as a formula (OWASP CSV injection)."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
 
 EXPORT_HEADER = ("name", "email", "organisation", "language", "extra_guests_allowed",
                  "answer", "answered_at", "decline_message", "invited_at", "companions")

@@ -156,6 +156,10 @@ def decline(token: str):
     except rsvp.LinkClosed:
         db.session.rollback()
         return _closed(invitee)
+    except registration_service.RegistrationError:
+        # A second click got there first and cancelled the registration already.
+        db.session.rollback()
+        return redirect(url_for("invitations.answer", token=token))
     db.session.commit()
     flash(_("Thank you for letting us know. You can still change your answer here."), "success")
     return redirect(url_for("invitations.answer", token=token))

@@ -112,8 +112,11 @@ def test_problems_are_reported_per_row(app):
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "not a CSV"),
         (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 40, "not a CSV"),
         (b"voornaam,telefoon\r\nAnna,0612345678\r\n", "name the columns"),
+        (b"name;email\r\nAnna \x81\x8d;anna@example.org\r\n", "unknown character set"),
+        (b"\xef\xbb\xbfname;email\r\nAnna \xff;anna@example.org\r\n", "could not be read"),
     ],
-    ids=["empty", "only-bom", "header-only", "png", "xlsx", "wrong-columns"],
+    ids=["empty", "only-bom", "header-only", "png", "xlsx", "wrong-columns", "not-cp1252",
+         "bom-but-not-utf8"],
 )
 def test_unreadable_files_get_one_clear_error(app, data, message):
     with pytest.raises(CsvError, match=message):

@@ -19,6 +19,7 @@ from eventdesk.auth.models import Role
 from eventdesk.db import db
 from eventdesk.invitations import service
 from eventdesk.invitations.models import Answer, Invitee, ReminderSent
+from eventdesk.mail.models import OutboxMessage
 from eventdesk.mail.transport import SmtpTransport, parse_smtp_url
 from eventdesk.mail.worker import WorkerSettings, deliver_batch
 from eventdesk.registration.models import Registration, RegistrationStatus
@@ -246,6 +247,13 @@ def test_capacity_counts_companions(app, client, make_event, now):
     assert response.status_code == 302
     db.session.refresh(event)
     assert event.confirmed_count == 3
+    # The companion with an address gets their own ticket; the other one goes to Ank.
+    tickets = dict(db.session.execute(
+        select(OutboxMessage.recipient, func.count())
+        .where(OutboxMessage.kind.in_(["confirmed", "companion_ticket"]))
+        .group_by(OutboxMessage.recipient)
+    ).all())
+    assert tickets == {"ank@example.org": 2, "colleague@example.org": 1}
 
     # Bas and his guest need two seats; one is left.
     response = client.post(f"/i/{people['b'].token}/yes", data={

@@ -10,9 +10,10 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
+from eventdesk.auth.models import Role
 from eventdesk.auth.permissions import managed_events
 from eventdesk.db import db, utcnow
-from eventdesk.events.models import Event, EventStatus
+from eventdesk.events.models import Event, EventStatus, QuestionKind
 from eventdesk.organiser import event_service as service
 from eventdesk.organiser import guest_news, privacy
 from eventdesk.organiser.blueprint import bp
@@ -184,18 +185,24 @@ def duplicate(slug: str):
     return redirect(url_for("organiser.edit_event", slug=copy.slug))
 
 
-STATUS_LABELS = {
+STATUS_LABELS: dict = {
     EventStatus.DRAFT: _l("Draft"),
     EventStatus.PUBLISHED: _l("Published"),
     EventStatus.CANCELLED: _l("Cancelled"),
     RegistrationStatus.CONFIRMED: _l("Confirmed"),
     RegistrationStatus.WAITLISTED: _l("Waiting list"),
+    QuestionKind.TEXT: _l("Text"),
+    QuestionKind.CHOICE: _l("One choice from a list"),
+    QuestionKind.YES_NO: _l("Yes or no"),
+    Role.ADMIN: _l("Admin"),
+    Role.ORGANISER: _l("Organiser"),
+    Role.DOOR: _l("Door staff"),
 }
 
 
 @bp.app_template_global()
 def status_label(status) -> str:
-    """Return the translated name of an event or registration status."""
+    """Return the translated name of a status, a question kind or a role."""
     # Both enums spell "cancelled" alike, so one entry serves both.
     label = STATUS_LABELS.get(status)
     return str(label) if label is not None else str(status)

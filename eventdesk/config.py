@@ -44,10 +44,10 @@ def load_config(app: Flask, overrides: Mapping | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     if app.config["BASE_URL"]:
         app.config["BASE_URL"] = app.config["BASE_URL"].rstrip("/")
-        if app.config["BASE_URL"].startswith("https://"):
-            # Flask's own default is False, so setdefault would never apply.
-            if "SESSION_COOKIE_SECURE" not in (overrides or {}):
-                app.config["SESSION_COOKIE_SECURE"] = True
+        # Flask's own default is False, so setdefault would never apply.
+        https = app.config["BASE_URL"].startswith("https://")
+        if https and "SESSION_COOKIE_SECURE" not in (overrides or {}):
+            app.config["SESSION_COOKIE_SECURE"] = True
     _check_secret_key(app)
 
 

@@ -31,7 +31,7 @@ def render_error(code: int, detail: str | None = None):
     if detail:
         message = detail
     if wants_json():
-        return {"status": "error", "reason": "http_%d" % code, "message": message}, code
+        return {"status": "error", "reason": f"http_{code}", "message": message}, code
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 

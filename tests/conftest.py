@@ -5,6 +5,7 @@ import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask import g
 from sqlalchemy import text
 
 from eventdesk import create_app
@@ -37,6 +38,7 @@ def app_config(database_url) -> dict:
 def app(app_config):
     """Create an app with an empty schema, and drop it afterwards."""
     app = create_app(app_config)
+    app.before_request(_forget_request_caches)
     with app.app_context():
         if app_config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
             _reset_postgres()
@@ -46,6 +48,14 @@ def app(app_config):
         if app_config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
             _reset_postgres()
         db.engine.dispose()
+
+
+def _forget_request_caches() -> None:
+    # Requests made while the test holds an app context share its ``g``, so the
+    # language and the logged-in user cached there would leak from one request
+    # to the next; in production every request has its own.
+    g.pop("_flask_babel", None)
+    g.pop("_login_user", None)
 
 
 def _reset_postgres() -> None:

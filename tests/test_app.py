@@ -39,7 +39,11 @@ def test_default_database_is_a_file_in_the_instance_folder(monkeypatch):
 
 @pytest.mark.parametrize(
     ("today", "expected"),
-    [(date(2026, 11, 28), date(2027, 1, 10)), (date(2027, 1, 10), date(2027, 1, 10)), (date(2027, 1, 11), date(2028, 1, 10))],
+    [
+        (date(2026, 11, 28), date(2027, 1, 10)),
+        (date(2027, 1, 10), date(2027, 1, 10)),
+        (date(2027, 1, 11), date(2028, 1, 10)),
+    ],
 )
 def test_demo_is_on_the_next_tenth_of_january(today, expected):
     assert next_january_tenth(today) == expected
@@ -61,7 +65,15 @@ def test_demo_seed_is_idempotent_and_at_16_amsterdam(app):
 
 def test_create_user_command(app):
     runner = app.test_cli_runner()
-    args = ["create-user", "--email", "Boss@Example.org", "--role", "admin", "--password", "long-enough-pw"]
+    args = [
+        "create-user",
+        "--email",
+        "Boss@Example.org",
+        "--role",
+        "admin",
+        "--password",
+        "long-enough-pw",
+    ]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User))

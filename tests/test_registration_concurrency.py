@@ -76,7 +76,8 @@ def test_same_address_twice_at_once_makes_one_registration(app, make_event, now)
 def test_cancellations_at_once_promote_each_waiting_guest_once(app, make_event, now):
     event = make_event(capacity=5)
     confirmed = [
-        service.register(event, name=f"C{n}", email=f"c{n}@example.org", now=now).registration.id for n in range(5)
+        service.register(event, name=f"C{n}", email=f"c{n}@example.org", now=now).registration.id
+        for n in range(5)
     ]
     for n in range(5):
         service.register(event, name=f"W{n}", email=f"w{n}@example.org", now=now)

@@ -1,8 +1,6 @@
 """The guest journey through the test client: pages, form errors and hostile input."""
 
-import email as email_lib
 import email.policy
-
 import re
 from datetime import timedelta
 
@@ -16,7 +14,12 @@ from eventdesk.registration.models import Registration, RegistrationStatus
 
 
 def form(**overrides) -> dict:
-    data = {"name": "Zoë de Vries", "email": "zoe@example.org", "organisation": "Tata Steel", "consent": "y"}
+    data = {
+        "name": "Zoë de Vries",
+        "email": "zoe@example.org",
+        "organisation": "Tata Steel",
+        "consent": "y",
+    }
     data.update(overrides)
     return data
 
@@ -29,11 +32,13 @@ def answered(event, value="yes") -> dict:
     return {f"q_{event.questions[0].id}": value}
 
 
-def manage_link_from_outbox(email: str) -> str:
+def manage_link_from_outbox(address: str) -> str:
     message = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.recipient.contains(email)).order_by(OutboxMessage.id.desc())
+        select(OutboxMessage)
+        .where(OutboxMessage.recipient.contains(address))
+        .order_by(OutboxMessage.id.desc())
     ).first()
-    parsed = email_lib.message_from_bytes(message.raw, policy=email_lib.policy.default)
+    parsed = email.message_from_bytes(message.raw, policy=email.policy.default)
     text = parsed.get_body(preferencelist=("plain",)).get_content()
     return re.search(r"http://eventdesk\.test(/r/[A-Za-z0-9_\-]+)", text).group(1)
 
@@ -41,7 +46,9 @@ def manage_link_from_outbox(email: str) -> str:
 def test_home_lists_published_upcoming_events_only(client, make_event, now):
     make_event(title_nl="Jubileum", title_en="Jubilee")
     make_event(title_nl="Concept", status=EventStatus.DRAFT)
-    make_event(title_nl="Voorbij", starts_at=now - timedelta(days=2), ends_at=now - timedelta(days=1))
+    make_event(
+        title_nl="Voorbij", starts_at=now - timedelta(days=2), ends_at=now - timedelta(days=1)
+    )
 
     page = client.get("/", headers={"Accept-Language": "nl"}).get_data(as_text=True)
 
@@ -53,9 +60,13 @@ def test_event_page_shows_local_time_venue_and_seats(client, make_event, now):
     from datetime import UTC, datetime
 
     event = make_event(
-        starts_at=datetime(2031, 1, 10, 15, 0, tzinfo=UTC), ends_at=datetime(2031, 1, 10, 19, 0, tzinfo=UTC), capacity=3
+        starts_at=datetime(2031, 1, 10, 15, 0, tzinfo=UTC),
+        ends_at=datetime(2031, 1, 10, 19, 0, tzinfo=UTC),
+        capacity=3,
     )
-    page = client.get(f"/events/{event.slug}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    page = client.get(f"/events/{event.slug}", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
     assert "16:00–20:00" in page  # 15:00 UTC is 16:00 in Amsterdam in winter
     assert "Kanaalstraat 1" in page
     assert "3 seats left" in page
@@ -82,7 +93,9 @@ def test_register_confirm_manage_and_cancel(client, make_event):
 def test_repeat_registration_shows_the_same_neutral_page(client, make_event):
     event = make_event()
     first = client.post(f"/events/{event.slug}/register", data=form(**answered(event)))
-    second = client.post(f"/events/{event.slug}/register", data=form(name="Mallory", **answered(event)))
+    second = client.post(
+        f"/events/{event.slug}/register", data=form(name="Mallory", **answered(event))
+    )
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     assert registration_count() == 1
@@ -92,7 +105,9 @@ def test_manage_page_changes_details(client, make_event):
     event = make_event()
     client.post(f"/events/{event.slug}/register", data=form(**answered(event)))
     link = manage_link_from_outbox("zoe@example.org")
-    response = client.post(link, data={"name": "Zoë Jansen", "organisation": "ROC Nova", **answered(event, "no")})
+    response = client.post(
+        link, data={"name": "Zoë Jansen", "organisation": "ROC Nova", **answered(event, "no")}
+    )
     assert response.status_code == 302
     registration = db.session.scalar(select(Registration))
     assert (registration.name, registration.organisation) == ("Zoë Jansen", "ROC Nova")
@@ -124,8 +139,12 @@ def test_bad_input_gets_a_clear_message_and_writes_nothing(client, make_event, o
 
 def test_required_question_and_invalid_choice(client, make_event):
     event = make_event()
-    response = client.post(f"/events/{event.slug}/register", data=form(), headers={"Accept-Language": "en"})
-    assert response.status_code == 422 and "Please answer this question." in response.get_data(as_text=True)
+    response = client.post(
+        f"/events/{event.slug}/register", data=form(), headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 422 and "Please answer this question." in response.get_data(
+        as_text=True
+    )
     response = client.post(f"/events/{event.slug}/register", data=form(**answered(event, "maybe")))
     assert response.status_code == 422
     assert registration_count() == 0
@@ -141,7 +160,10 @@ def test_unicode_names_are_kept(client, make_event, name):
 def test_html_is_shown_as_text(client, make_event):
     event = make_event()
     hostile = "<script>alert(1)</script><b>x</b>"
-    client.post(f"/events/{event.slug}/register", data=form(name=hostile, organisation=hostile, **answered(event)))
+    client.post(
+        f"/events/{event.slug}/register",
+        data=form(name=hostile, organisation=hostile, **answered(event)),
+    )
     link = manage_link_from_outbox("zoe@example.org")
     page = client.get(link).get_data(as_text=True)
     assert "<script>alert(1)" not in page
@@ -149,8 +171,14 @@ def test_html_is_shown_as_text(client, make_event):
 
 
 def test_markdown_description_is_sanitised(client, make_event):
-    event = make_event(description_en='Hi <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>')
-    page = client.get(f"/events/{event.slug}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    event = make_event(
+        description_en=(
+            "Hi <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>"
+        )
+    )
+    page = client.get(f"/events/{event.slug}", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
     assert "<script>alert" not in page and "javascript:" not in page and "onerror" not in page
 
 
@@ -165,7 +193,9 @@ def test_markdown_description_is_sanitised(client, make_event):
 def test_closed_cancelled_and_unpublished_events_refuse(client, make_event, fields, status, text):
     event = make_event(**fields)
     response = client.post(
-        f"/events/{event.slug}/register", data=form(**answered(event)), headers={"Accept-Language": "en"}
+        f"/events/{event.slug}/register",
+        data=form(**answered(event)),
+        headers={"Accept-Language": "en"},
     )
     assert response.status_code == status
     assert text in response.get_data(as_text=True)
@@ -174,7 +204,9 @@ def test_closed_cancelled_and_unpublished_events_refuse(client, make_event, fiel
 
 def test_not_yet_open_event_says_when_it_opens(client, make_event, now):
     event = make_event(registration_opens_at=now + timedelta(days=1))
-    page = client.get(f"/events/{event.slug}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    page = client.get(f"/events/{event.slug}", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
     assert "Registration opens on" in page
     response = client.post(f"/events/{event.slug}/register", data=form(**answered(event)))
     assert response.status_code == 409 and registration_count() == 0
@@ -190,9 +222,13 @@ def test_unknown_event_and_tampered_manage_link_are_404_in_dutch(client, make_ev
 def test_full_event_offers_the_waiting_list(client, make_event):
     event = make_event(capacity=1)
     client.post(f"/events/{event.slug}/register", data=form(**answered(event)))
-    page = client.get(f"/events/{event.slug}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    page = client.get(f"/events/{event.slug}", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
     assert "Full: join the waiting list" in page
-    client.post(f"/events/{event.slug}/register", data=form(email="second@example.org", **answered(event)))
+    client.post(
+        f"/events/{event.slug}/register", data=form(email="second@example.org", **answered(event))
+    )
     link = manage_link_from_outbox("second@example.org")
     page = client.get(link, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "waiting list, at place 1" in page
@@ -209,7 +245,9 @@ class TestCsrf:
             data = form(**answered(event))
             if token:
                 data["csrf_token"] = token
-            response = client.post(f"/events/{event.slug}/register", data=data, headers={"Accept-Language": "en"})
+            response = client.post(
+                f"/events/{event.slug}/register", data=data, headers={"Accept-Language": "en"}
+            )
             assert response.status_code == 400
             assert "This form has expired" in response.get_data(as_text=True)
         assert registration_count() == 0
@@ -218,7 +256,9 @@ class TestCsrf:
         event = make_event()
         page = client.get(f"/events/{event.slug}").get_data(as_text=True)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        response = client.post(f"/events/{event.slug}/register", data=form(csrf_token=token, **answered(event)))
+        response = client.post(
+            f"/events/{event.slug}/register", data=form(csrf_token=token, **answered(event))
+        )
         assert response.status_code == 302 and registration_count() == 1
 
 

@@ -11,7 +11,9 @@ from eventdesk.registration.models import RegistrationStatus
 
 
 def register(event, email, now, **kwargs):
-    outcome = service.register(event, name=kwargs.pop("name", "Zoë de Vries"), email=email, now=now, **kwargs)
+    outcome = service.register(
+        event, name=kwargs.pop("name", "Zoë de Vries"), email=email, now=now, **kwargs
+    )
     db.session.commit()
     return outcome
 
@@ -104,10 +106,13 @@ def test_registration_refused_outside_the_window(make_event, now, fields, window
 
 def test_registration_refused_before_opening_and_after_closing(make_event, now):
     event = make_event(
-        registration_opens_at=now + timedelta(days=1), registration_closes_at=now + timedelta(days=2)
+        registration_opens_at=now + timedelta(days=1),
+        registration_closes_at=now + timedelta(days=2),
     )
     with pytest.raises(service.RegistrationNotOpen):
         service.register(event, name="A", email="a@example.org", now=now)
     with pytest.raises(service.RegistrationNotOpen):
         service.register(event, name="A", email="a@example.org", now=now + timedelta(days=3))
-    assert service.register(event, name="A", email="a@example.org", now=now + timedelta(days=1, hours=1))
+    assert service.register(
+        event, name="A", email="a@example.org", now=now + timedelta(days=1, hours=1)
+    )

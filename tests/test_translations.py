@@ -34,7 +34,9 @@ def translated(message) -> bool:
 def test_every_string_has_a_dutch_translation():
     catalogue = dutch()
     missing = sorted(
-        msgid for msgid in extracted_ids() if (m := catalogue.get(msgid)) is None or not translated(m)
+        msgid
+        for msgid in extracted_ids()
+        if (m := catalogue.get(msgid)) is None or not translated(m)
     )
     assert missing == [], "run `make translations` and translate:\n" + "\n".join(missing)
 

@@ -83,7 +83,10 @@ def _question_field(question: Question, language: str) -> Field:
         return StringField(
             label,
             filters=[_strip],
-            validators=[*required, Length(max=500, message=_l("Please use at most %(max)d characters."))],
+            validators=[
+                *required,
+                Length(max=500, message=_l("Please use at most %(max)d characters.")),
+            ],
         )
     if question.kind == QuestionKind.YES_NO:
         choices = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
@@ -98,7 +101,9 @@ def _question_field(question: Question, language: str) -> Field:
 
 
 def _with_questions(base: type[GuestDetailsForm], event: Event, language: str):
-    fields = {f"q_{question.id}": _question_field(question, language) for question in event.questions}
+    fields = {
+        f"q_{question.id}": _question_field(question, language) for question in event.questions
+    }
     return type(base.__name__, (base,), fields)
 
 

@@ -93,7 +93,9 @@ def register(
     existing guest their own link, so the answer reveals nothing to others.
     """
     window = registration_window(event, now=now)
-    if window != RegistrationWindow.OPEN:
+    # Invited guests may answer before registration opens to the public.
+    early_invited = invited and window == RegistrationWindow.NOT_YET_OPEN
+    if window != RegistrationWindow.OPEN and not early_invited:
         raise RegistrationNotOpen(window)
     waitlist_only = event.invitation_only and not invited
     if waitlist_only and not event.invitation_waitlist:
@@ -242,8 +244,9 @@ def cancel_registration(registration: Registration, *, now: datetime) -> list[Re
         raise AlreadyCancelled()
     registration.calendar_sequence += 1
     db.session.flush()
-    notify.registration_cancelled(registration, was_confirmed=previous == RegistrationStatus.CONFIRMED)
-    if previous != RegistrationStatus.CONFIRMED:
+    was_confirmed = previous == RegistrationStatus.CONFIRMED
+    notify.registration_cancelled(registration, was_confirmed=was_confirmed)
+    if not was_confirmed:
         return []
     release_seat(registration.event)
     return promote_waitlisted(registration.event, now=now)

@@ -238,3 +238,17 @@ def test_example_list_reads_back_without_problems(client, make_event, organiser)
     assert example.status_code == 200 and example.mimetype == "text/csv"
     html = upload(client, event, example.get_data()).get_data(as_text=True)
     assert 'data-count="new">2<' in html and 'data-count="problems">0<' in html
+
+
+def test_invited_guests_answer_before_the_public_opening(client, make_event, now):
+    event = make_event(registration_opens_at=now + timedelta(days=7))
+    question = event.questions[0]
+    invitee = service.add_invitee(event, name="Vera", email="vera@example.org", now=now)
+    db.session.commit()
+    public = {"name": "Pub", "email": "pub@example.org", "consent": "y",
+              f"q_{question.id}": "yes"}
+    assert client.post(f"/events/{event.slug}/register", data=public).status_code == 409
+    assert client.post(f"/i/{invitee.token}/yes",
+                       data={"name": "Vera", f"q_{question.id}": "yes"}).status_code == 302
+    statuses = dict(db.session.execute(select(Registration.email, Registration.status)).all())
+    assert statuses == {"vera@example.org": RegistrationStatus.CONFIRMED}

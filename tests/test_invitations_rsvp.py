@@ -282,3 +282,40 @@ def test_capacity_counts_companions(app, client, make_event, now):
     by_name = {r.name: cells.get(r.id) for r in db.session.scalars(select(Registration))}
     assert by_name["Ank"] == ("yes", "") and by_name["Cor"] == ("yes", "")
     assert by_name["Ank's partner"] == by_name["Ank's colleague"] == ("", "Ank")
+
+
+def test_guests_with_companions_racing_for_the_last_seats_never_overbook(app, make_event, now):
+    event = make_event(capacity=5)
+    people = invite(event, now, **{
+        f"p{n}": (f"Guest {n}", f"guest{n}@example.org", "", "en", 1) for n in range(6)
+    })
+    tokens = [invitee.token for invitee in people.values()]
+    question = f"q_{event.questions[0].id}"
+    db.session.commit()  # on SQLite this thread must not hold the write lock
+    start = threading.Barrier(len(tokens))
+
+    def answer(token: str) -> int:
+        client = app.test_client()
+        start.wait(timeout=30)
+        return client.post(f"/i/{token}/yes", data={
+            "name": "Guest", question: "yes", "companion_1_name": "Plus one",
+        }).status_code
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=len(tokens)) as pool:
+        statuses = list(pool.map(answer, tokens))
+
+    assert set(statuses) <= {302, 409} and 500 not in statuses
+    db.session.expire_all()
+    confirmed = db.session.scalar(select(func.count()).where(
+        Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED))
+    assert event.confirmed_count == confirmed <= 5
+    # Two pairs fit; the fifth seat is left for someone alone, or a pair went to the list.
+    assert confirmed >= 4
+    companions = db.session.scalars(
+        select(Registration).where(Registration.companion_of_id.is_not(None))).all()
+    guests = {r.id: r for r in db.session.scalars(
+        select(Registration).where(Registration.companion_of_id.is_(None)))}
+    for companion in companions:
+        assert companion.status == guests[companion.companion_of_id].status

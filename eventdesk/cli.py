@@ -55,8 +55,9 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
         upgrade()
         if demo:
             from eventdesk.demo import DEMO_ACCOUNTS, DEMO_SLUG, seed_demo
+            from eventdesk.organiser.demo_guests import seed_demo_guests
 
-            seed_demo(now=utcnow())
+            seed_demo_guests(seed_demo(now=utcnow()), now=utcnow())
             db.session.commit()
             base = f"http://{host}:{port}"
             click.echo(f"\n  Demo event:   {base}/events/{DEMO_SLUG}")

@@ -5,7 +5,7 @@ import io
 from datetime import UTC, datetime
 
 import pytest
-from backoffice import add_guest, login, make_user
+from backoffice import PASSWORD, add_guest, login, make_user
 from click.testing import CliRunner
 
 from eventdesk.auth.models import Role
@@ -13,7 +13,7 @@ from eventdesk.checkin.models import Door
 from eventdesk.db import db
 from eventdesk.events.models import Question, QuestionKind
 from eventdesk.organiser.commands import export_command
-from eventdesk.organiser.export import guard
+from eventdesk.organiser.export import export_chunks, guard
 from eventdesk.registration.models import RegistrationStatus
 
 HOSTILE = '=HYPERLINK("http://x";"y")'
@@ -159,3 +159,27 @@ def test_local_times_across_daylight_saving_and_from_either_driver():
     assert when(None) == ""
     india = _LocalTimes(ZoneInfo("Asia/Kolkata"))
     assert india("2031-01-10 15:00:00") == "2031-01-10T20:30:00+05:30"
+
+
+def test_export_does_not_touch_the_event_once_streaming(app, event):
+    """A streamed response outlives the request's session; the event is detached by then."""
+    with app.test_request_context():
+        chunks = export_chunks(event, dialect="excel")
+        db.session.remove()
+        text = "".join(chunks)
+    assert text.count("\r\n") == 3 and "Hoofdingang" in text
+
+
+def test_streamed_download_through_a_real_server(app, event, live_server):
+    import urllib.request
+    from http.cookiejar import CookieJar
+
+    make_user(Role.ADMIN, "admin@example.org")
+    db.session.rollback()  # leave the SQLite file unlocked for the server thread
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    login = urllib.parse.urlencode({"email": "admin@example.org", "password": PASSWORD}).encode()
+    opener.open(f"{live_server}/login", data=login, timeout=30)
+    with opener.open(f"{live_server}/organiser/events/{event.slug}/export.csv", timeout=30) as r:
+        assert r.headers["Content-Type"] == "text/csv; charset=utf-8"
+        rows = read(r.read(), ";")
+    assert len(rows) == 3 and rows[1][1] == "Zoë Çelik-d'Arc"

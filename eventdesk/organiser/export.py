@@ -116,8 +116,10 @@ def _answer_columns(event: Event, language: str) -> list[tuple[str, dict[str, st
 
 def rows(event: Event, language: str) -> Iterator[list[str]]:
     """Yield one list of cells per registration, read from the database in batches."""
-    when = _LocalTimes(event.zone)
-    columns = _answer_columns(event, language)
+    return _rows(event.id, _LocalTimes(event.zone), _answer_columns(event, language))
+
+
+def _rows(event_id: int, when: "_LocalTimes", columns: list) -> Iterator[list[str]]:
     statement = (
         select(
             _text(Registration.status), Registration.name, Registration.email,
@@ -126,7 +128,7 @@ def rows(event: Event, language: str) -> Iterator[list[str]]:
             _text(Registration.checked_in_at), Door.name, Registration.answers,
         )
         .outerjoin(Door, Door.id == Registration.checked_in_door_id)
-        .where(Registration.event_id == event.id)
+        .where(Registration.event_id == event_id)
         .order_by(Registration.id)
         # Plain Core rows, not ORM objects: nothing piles up in the session's
         # identity map, the ORM's per-row work is skipped, and on PostgreSQL
@@ -147,13 +149,23 @@ def rows(event: Event, language: str) -> Iterator[list[str]]:
 
 
 def export_chunks(event: Event, *, dialect: str = "excel", language: str = "nl") -> Iterator[str]:
-    """Yield the CSV text in chunks of about a thousand rows, the BOM first for Excel."""
-    writer = csv.writer(_Line(), dialect=DIALECTS[dialect])
-    if dialect == "excel":
+    """Return the CSV text in chunks of about a thousand rows, the BOM first for Excel.
+
+    Everything taken from ``event`` is read now, before streaming starts: a
+    streamed response outlives the request's session, which detaches ``event``.
+    """
+    head = header(event, language)
+    row_iterator = rows(event, language)
+    return _chunks(DIALECTS[dialect], head, row_iterator, bom=dialect == "excel")
+
+
+def _chunks(dialect, head: list[str], row_iterator, *, bom: bool) -> Iterator[str]:
+    writer = csv.writer(_Line(), dialect=dialect)
+    if bom:
         yield BOM
-    yield writer.writerow(header(event, language))
+    yield writer.writerow(head)
     chunk: list[str] = []
-    for row in rows(event, language):
+    for row in row_iterator:
         chunk.append(writer.writerow(row))
         if len(chunk) >= BATCH:
             yield "".join(chunk)

@@ -88,7 +88,7 @@ def test_excel_dialect_read_back(client, event):
         "Staying for dinner?", "How?", "Diet",
     ]
     assert len(zoe) == len(evil) == len(header) == 13
-    assert zoe[0] == "confirmed"
+    assert zoe[0] == "Confirmed"
     assert zoe[1] == "Zoë Çelik-d'Arc"
     assert zoe[3] == "Tata Steel"
     # ISO 8601 in the event's zone (Amsterdam, UTC+1 in winter).
@@ -100,7 +100,7 @@ def test_excel_dialect_read_back(client, event):
     assert evil[1] == "'" + HOSTILE
     assert evil[3] == "'+31 6 1234"
     assert evil[12] == "'@SUM(A1)"
-    assert evil[0] == "waitlisted" and evil[8] == "" and evil[9] == ""
+    assert evil[0] == "Waiting list" and evil[8] == "" and evil[9] == ""
 
 
 def test_plain_comma_dialect(client, event):
@@ -109,6 +109,7 @@ def test_plain_comma_dialect(client, event):
     rows = read(raw, ",")
     assert len(rows) == 3 and len(rows[0]) == 13
     assert rows[2][1] == "'" + HOSTILE
+    assert [rows[1][0], rows[2][0]] == ["confirmed", "waitlisted"]  # codes, for scripts
 
 
 def test_unknown_dialect_is_a_400(client, event):

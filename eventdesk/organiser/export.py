@@ -16,7 +16,7 @@ from eventdesk.checkin.models import Door
 from eventdesk.db import db
 from eventdesk.events.models import Event
 from eventdesk.organiser.answers import answer_text
-from eventdesk.registration.models import Registration
+from eventdesk.registration.models import Registration, RegistrationStatus
 
 BOM = "\ufeff"
 # OWASP's list: these start a formula (or hide one after a line break) in spreadsheets.
@@ -114,12 +114,20 @@ def _answer_columns(event: Event, language: str) -> list[tuple[str, dict[str, st
     return columns
 
 
-def rows(event: Event, language: str) -> Iterator[list[str]]:
-    """Yield one list of cells per registration, read from the database in batches."""
-    return _rows(event.id, _LocalTimes(event.zone), _answer_columns(event, language))
+def rows(event: Event, language: str, *, status_names: bool = False) -> Iterator[list[str]]:
+    """Yield one list of cells per registration, read from the database in batches.
+
+    ``status_names`` writes the status in words (for people); else its code (for scripts).
+    """
+    names = {
+        RegistrationStatus.CONFIRMED.value: _("Confirmed"),
+        RegistrationStatus.WAITLISTED.value: _("Waiting list"),
+        RegistrationStatus.CANCELLED.value: _("Cancelled"),
+    } if status_names else {}
+    return _rows(event.id, _LocalTimes(event.zone), _answer_columns(event, language), names)
 
 
-def _rows(event_id: int, when: "_LocalTimes", columns: list) -> Iterator[list[str]]:
+def _rows(event_id: int, when: "_LocalTimes", columns: list, names: dict) -> Iterator[list[str]]:
     statement = (
         select(
             _text(Registration.status), Registration.name, Registration.email,
@@ -139,7 +147,8 @@ def _rows(event_id: int, when: "_LocalTimes", columns: list) -> Iterator[list[st
          checked_in, door, answers) in db.session.connection().execute(statement):
         answers = answers or {}
         row = [
-            status, guard(name), guard(email), guard(organisation), guest_language,
+            names.get(status, status), guard(name), guard(email), guard(organisation),
+            guest_language,
             when(created), when(confirmed), when(cancelled), when(checked_in), guard(door),
         ]
         for key, texts in columns:
@@ -155,7 +164,7 @@ def export_chunks(event: Event, *, dialect: str = "excel", language: str = "nl")
     streamed response outlives the request's session, which detaches ``event``.
     """
     head = header(event, language)
-    row_iterator = rows(event, language)
+    row_iterator = rows(event, language, status_names=dialect == "excel")
     return _chunks(DIALECTS[dialect], head, row_iterator, bom=dialect == "excel")
 
 

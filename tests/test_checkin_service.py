@@ -6,7 +6,7 @@ import pytest
 from checkin_helpers import cancel, door_with_token, event_today, guest
 from sqlalchemy import func, select
 
-from eventdesk.checkin import doors, listing, service
+from eventdesk.checkin import doors, listing, scanlog, service
 from eventdesk.checkin import results as r
 from eventdesk.checkin.models import Scan
 from eventdesk.checkin.walkin import walk_in
@@ -98,7 +98,7 @@ def test_same_nonce_twice_gives_same_answer_and_one_check_in(make_event, now):
     assert again.checked_in_at == first.checked_in_at
     assert fresh.reason == r.ALREADY_CHECKED_IN
     assert db.session.scalar(select(func.count()).select_from(Scan)) == 2
-    with pytest.raises(service.BadNonce):
+    with pytest.raises(scanlog.BadNonce):
         scan(event, registration.ticket_code, door, now, nonce="n" * 65)
 
 

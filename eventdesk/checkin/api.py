@@ -8,7 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
 
-from eventdesk.checkin import listing, service
+from eventdesk.checkin import listing, scanlog, service
 from eventdesk.checkin.access import door_for_request, event_by_slug, opens_before
 from eventdesk.checkin.models import Door
 from eventdesk.checkin.walkin import walk_in
@@ -46,7 +46,7 @@ def _body() -> dict:
     if not isinstance(data, dict):
         abort(_problem(400, "bad_request", _("Send a JSON object.")))
     nonce = data.get("nonce")
-    if nonce is not None and (not isinstance(nonce, str) or len(nonce) > service.NONCE_MAX):
+    if nonce is not None and (not isinstance(nonce, str) or len(nonce) > scanlog.NONCE_MAX):
         abort(_problem(400, "bad_nonce", _("The nonce must be text of at most 64 characters.")))
     return data
 
@@ -55,7 +55,7 @@ def _text(data: dict, key: str, limit: int) -> str:
     value = data.get(key) or ""
     if not isinstance(value, str):
         abort(_problem(400, "bad_request", _("The field %(field)s must be text.", field=key)))
-    return " ".join(service.printable(value, limit * 2).split())[:limit]
+    return " ".join(scanlog.printable(value, limit * 2).split())[:limit]
 
 
 @bp.post("/checkins")

@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, or_, select
 
-from eventdesk.checkin.service import printable
+from eventdesk.checkin.scanlog import printable
 from eventdesk.db import db
 from eventdesk.events.models import Event
 from eventdesk.registration.models import Registration, RegistrationStatus

@@ -7,11 +7,11 @@ number of doors scanning one ticket at once give exactly one ``ok``.
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, select, update
 
 from eventdesk.checkin import results as r
-from eventdesk.checkin.models import Door, Scan, ScanAction
+from eventdesk.checkin.models import Door, ScanAction
+from eventdesk.checkin.scanlog import current_state, recorded
 from eventdesk.db import db
 from eventdesk.events.models import Event, EventStatus
 from eventdesk.registration.models import Registration, RegistrationStatus
@@ -19,13 +19,17 @@ from eventdesk.tickets.codes import clean_ticket_code, looks_like_ticket_code
 
 # How long before the start the door opens, unless the caller says otherwise.
 DEFAULT_OPENS_BEFORE = timedelta(hours=12)
-NONCE_MAX = 64
+
 
 # Built once: the scan path runs these on every request, and building a
 # statement costs more than SQLite takes to run it.
 _REGISTRATIONS = Registration.__table__
-_BY_CODE = select(Registration).where(Registration.ticket_code == bindparam("code"))
-_REPLAY = select(Scan).where(Scan.door_id == bindparam("door"), Scan.nonce == bindparam("nonce"))
+_BY_CODE = (
+    select(Registration)
+    .where(Registration.ticket_code == bindparam("code"))
+    .execution_options(populate_existing=True)
+)
+
 _CHECK_IN = (
     update(_REGISTRATIONS)
     .where(
@@ -35,7 +39,6 @@ _CHECK_IN = (
     )
     .values(checked_in_at=bindparam("now"), checked_in_door_id=bindparam("door"))
 )
-_LOG = insert(Scan.__table__)
 # The common case in one statement: admit the confirmed, not yet checked-in
 # owner of this code at this event, and hand the row back for the answer.
 _ADMIT_BY_CODE = (
@@ -52,113 +55,11 @@ _ADMIT_BY_CODE = (
 )
 
 
-class BadNonce(ValueError):
-    """The client nonce is too long or not text."""
-
-
 def checkin_open(event: Event, *, now: datetime, opens_before: timedelta | None) -> bool:
     """Tell whether ``event`` admits guests at ``now`` (``opens_before`` None: any time)."""
     if event.status != EventStatus.PUBLISHED:
         return False
     return opens_before is None or now >= event.starts_at - opens_before
-
-
-def printable(text: str, limit: int) -> str:
-    """Return ``text`` without control characters (PostgreSQL refuses NUL), cut short."""
-    return "".join(ch for ch in text[: limit * 4] if ch.isprintable())[:limit]
-
-
-def _clean_nonce(nonce: str | None) -> str | None:
-    if nonce is None or nonce == "":
-        return None
-    if not isinstance(nonce, str) or len(nonce) > NONCE_MAX:
-        raise BadNonce()
-    return nonce
-
-
-def _door_name(door_id: int | None) -> str | None:
-    if door_id is None:
-        return None
-    door = db.session.get(Door, door_id)
-    return door.name if door is not None else None
-
-
-def _state(registration: Registration, status: str, reason: str | None, **extra) -> r.Result:
-    return r.Result(
-        status,
-        reason,
-        registration,
-        checked_in_at=registration.checked_in_at,
-        door=_door_name(registration.checked_in_door_id),
-        **extra,
-    )
-
-
-def _replay(door: Door, nonce: str | None) -> r.Result | None:
-    """Answer a retried request from the scan it already made."""
-    if nonce is None:
-        return None
-    scan = db.session.scalar(_REPLAY, {"door": door.id, "nonce": nonce})
-    if scan is None:
-        return None
-    registration = None
-    if scan.registration_id is not None:
-        registration = db.session.get(Registration, scan.registration_id)
-    if registration is None:
-        return r.Result(scan.status, scan.reason, replayed=True)
-    return _state(registration, scan.status, scan.reason, replayed=True, override=scan.override)
-
-
-def _log(event: Event, door: Door, *, action: ScanAction, result: r.Result, raw: str,
-         nonce: str | None, now: datetime) -> None:
-    registration = result.registration
-    db.session.execute(
-        _LOG,
-        {
-            "event_id": event.id,
-            "door_id": door.id,
-            "at": now,
-            "action": action,
-            "status": result.status,
-            "reason": result.reason,
-            "raw_code": printable(raw, 120),
-            "nonce": nonce,
-            "registration_id": registration.id if registration is not None else None,
-            "override": result.override,
-        },
-    )
-
-
-def recorded(event: Event, door: Door, *, action: ScanAction, raw: str, nonce: str | None,
-             now: datetime, decide) -> r.Result:
-    """Run ``decide()`` and log its result, once per (door, nonce).
-
-    A concurrent request with the same nonce loses on the unique constraint;
-    its work is rolled back and it gets the first request's answer.
-    """
-    nonce = _clean_nonce(nonce)
-    earlier = _replay(door, nonce)
-    if earlier is not None:
-        return earlier
-    if nonce is None and action == ScanAction.CHECK_IN:
-        # Nothing here can break a unique constraint: spare the savepoint's round trips.
-        result = decide()
-        _log(event, door, action=action, result=result, raw=raw, nonce=nonce, now=now)
-        return result
-    try:
-        with db.session.begin_nested():
-            result = decide()
-            _log(event, door, action=action, result=result, raw=raw, nonce=nonce, now=now)
-    except IntegrityError:
-        earlier = _replay(door, nonce)
-        if earlier is not None:
-            return earlier
-        # Another request won a different unique race (a walk-in's address):
-        # decide once more, now seeing what it wrote.
-        with db.session.begin_nested():
-            result = decide()
-            _log(event, door, action=action, result=result, raw=raw, nonce=nonce, now=now)
-    return result
 
 
 def find_by_code(code: str) -> Registration | None:
@@ -169,26 +70,35 @@ def find_by_code(code: str) -> Registration | None:
 
 
 def _admit(event: Event, registration: Registration | None, *, door: Door, now: datetime,
-           opens_before: timedelta | None) -> r.Result:
+           opens_before: timedelta | None, tried: bool = False) -> r.Result:
+    """Check in ``registration``, or say why not.
+
+    ``tried``: the one-statement check-in already failed for this freshly read
+    row, so only a guest who looks admissible now (undone a moment ago) is retried.
+    """
     if registration is None:
         return r.Result(r.ERROR, r.UNKNOWN)
     if registration.event_id != event.id:
         return r.Result(r.ERROR, r.WRONG_EVENT, registration)
     if not checkin_open(event, now=now, opens_before=opens_before):
         return r.Result(r.ERROR, r.NOT_OPEN, registration)
-    changed = db.session.execute(
-        _CHECK_IN, {"registration": registration.id, "now": now, "door": door.id}
-    ).rowcount
-    if changed == 1:
-        # The UPDATE said it all; reading the row back would only cost a query.
-        db.session.expire(registration, ["checked_in_at", "checked_in_door_id", "updated_at"])
-        return r.Result(r.OK, None, registration, checked_in_at=now, door=door.name)
-    db.session.refresh(registration)
+    admissible = (
+        registration.status == RegistrationStatus.CONFIRMED and registration.checked_in_at is None
+    )
+    if not tried or admissible:
+        changed = db.session.execute(
+            _CHECK_IN, {"registration": registration.id, "now": now, "door": door.id}
+        ).rowcount
+        if changed == 1:
+            # The UPDATE said it all; reading the row back would only cost a query.
+            db.session.expire(registration, ["checked_in_at", "checked_in_door_id", "updated_at"])
+            return r.Result(r.OK, None, registration, checked_in_at=now, door=door.name)
+        db.session.refresh(registration)
     if registration.status == RegistrationStatus.CANCELLED:
         return r.Result(r.ERROR, r.CANCELLED, registration)
     if registration.status == RegistrationStatus.WAITLISTED:
         return r.Result(r.ERROR, r.WAITLISTED, registration)
-    return _state(registration, r.ERROR, r.ALREADY_CHECKED_IN)
+    return current_state(registration, r.ERROR, r.ALREADY_CHECKED_IN)
 
 
 def check_in(event: Event, raw_code: str, *, door: Door, nonce: str | None, now: datetime,
@@ -207,7 +117,8 @@ def check_in(event: Event, raw_code: str, *, door: Door, nonce: str | None, now:
             if admitted is not None:
                 return r.Result(r.OK, None, admitted, checked_in_at=now, door=door.name)
         # Refused: look the code up to say why.
-        return _admit(event, find_by_code(code), door=door, now=now, opens_before=opens_before)
+        return _admit(event, find_by_code(code), door=door, now=now, opens_before=opens_before,
+                      tried=True)
 
     return recorded(event, door, action=ScanAction.CHECK_IN, raw=raw, nonce=nonce, now=now,
                     decide=decide)

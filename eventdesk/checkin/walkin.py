@@ -7,7 +7,8 @@ from sqlalchemy import update
 
 from eventdesk.checkin import results as r
 from eventdesk.checkin.models import Door, ScanAction
-from eventdesk.checkin.service import DEFAULT_OPENS_BEFORE, checkin_open, recorded
+from eventdesk.checkin.scanlog import recorded
+from eventdesk.checkin.service import DEFAULT_OPENS_BEFORE, checkin_open
 from eventdesk.db import db
 from eventdesk.events.models import Event
 from eventdesk.events.service import take_seat

@@ -18,7 +18,13 @@ from eventdesk.events.service import (
     release_seat,
     take_seat,
 )
-from eventdesk.registration.models import Registration, RegistrationStatus
+from eventdesk.mail.mime import OutgoingMail
+from eventdesk.registration.models import (
+    Registration,
+    RegistrationStatus,
+    new_manage_token,
+    new_uid,
+)
 from eventdesk.tickets import notify
 from eventdesk.tickets.codes import new_ticket_code
 
@@ -114,7 +120,18 @@ def register(
             language=language,
             consented_at=now,
             created_at=now,
+            # Set now rather than at INSERT: the ticket mail below needs them.
+            uid=new_uid(),
+            manage_token=new_manage_token(),
+            calendar_sequence=0,
         )
+        prepared = None
+        if not waitlist_only and event.seats_left != 0:
+            # Build the ticket mail (QR, calendar, MIME: most of a registration's
+            # time) before take_seat locks the event row, which every other
+            # registration for this event then waits on until we commit.
+            registration.ticket_code = new_ticket_code()
+            prepared = notify.confirmation_mail(registration, now=now)
         try:
             with db.session.begin_nested():
                 # Seat first, then the row: on PostgreSQL the seat counter's row
@@ -129,7 +146,7 @@ def register(
             if existing is None:
                 raise
         else:
-            _seat_or_waitlist(registration, now=now, seated=seated)
+            _seat_or_waitlist(registration, now=now, seated=seated, prepared=prepared)
             return Outcome(registration, created=True)
 
     if existing.status != RegistrationStatus.CANCELLED:
@@ -152,22 +169,29 @@ def _seat_or_waitlist(
     now: datetime,
     waitlist_only: bool = False,
     seated: bool | None = None,
+    prepared: OutgoingMail | None = None,
 ) -> None:
     if seated is None:
         seated = not waitlist_only and take_seat(registration.event)
     if seated:
-        _confirm(registration, now=now)
-        notify.registration_confirmed(registration)
+        _confirm(registration, now=now,
+                 ticket_code=registration.ticket_code if prepared else None)
+        notify.registration_confirmed(registration, prepared=prepared)
     else:
+        if prepared is not None:
+            registration.ticket_code = None  # the seat went to someone else meanwhile
         registration.status = RegistrationStatus.WAITLISTED
         db.session.flush()
         notify.registration_waitlisted(registration)
 
 
-def _confirm(registration: Registration, *, now: datetime) -> None:
+def _confirm(
+    registration: Registration, *, now: datetime, ticket_code: str | None = None
+) -> None:
     registration.status = RegistrationStatus.CONFIRMED
     registration.confirmed_at = now
-    registration.ticket_code = new_ticket_code()
+    # ``ticket_code``: the code a ticket mail built beforehand already shows.
+    registration.ticket_code = ticket_code or new_ticket_code()
     db.session.flush()
 
 

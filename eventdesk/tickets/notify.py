@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 
 from eventdesk.db import db, utcnow
 from eventdesk.events.models import Event
+from eventdesk.mail.mime import OutgoingMail
 from eventdesk.mail.outbox import enqueue
 from eventdesk.registration.models import Registration, RegistrationStatus
 from eventdesk.tickets.calendar import Method
@@ -37,15 +38,27 @@ def _with_ticket(subject: str, heading: str, *paragraphs: str) -> MailText:
     return MailText(subject, heading, list(paragraphs), with_ticket=True, invite=Method.REQUEST)
 
 
-def registration_confirmed(registration: Registration, *, now: datetime | None = None) -> None:
-    """Queue the confirmation with the QR ticket and the calendar invite."""
+def confirmation_mail(registration: Registration, *, now: datetime | None = None) -> OutgoingMail:
+    """Build the confirmation with the QR ticket and the calendar invite, without queueing it."""
     with _guest_language(registration) as title:
-        _queue(registration, "confirmed", _with_ticket(
+        return build_guest_mail(registration, _with_ticket(
             _("Your ticket for %(title)s", title=title),
             _("You are registered"),
             _("Welcome! Show the QR code below at the door; "
               "the invite puts the event in your calendar."),
-        ), now)
+        ), now=now or utcnow())
+
+
+def registration_confirmed(
+    registration: Registration, *, now: datetime | None = None,
+    prepared: OutgoingMail | None = None,
+) -> None:
+    """Queue the confirmation with the QR ticket and the calendar invite.
+
+    ``prepared`` is that mail built beforehand with ``confirmation_mail``.
+    """
+    message = prepared or confirmation_mail(registration, now=now)
+    enqueue(message, kind="confirmed", registration=registration)
 
 
 def registration_waitlisted(registration: Registration, *, now: datetime | None = None) -> None:

@@ -314,3 +314,21 @@ def test_organisers_see_failed_mail_and_retry_it(app, smtp, make_event, now):
     deliver_batch(transport, settings=WorkerSettings.from_config(app.config))
     transport.close()
     assert [m.id for m in failed_messages(event)] == [failed.id]
+
+
+def test_serve_runs_the_worker_beside_the_app(app, smtp, database_url, monkeypatch):
+    from eventdesk.mail.embedded import embedded_worker
+
+    # The child process builds its app from the environment, as under `eventdesk serve`.
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("EVENTDESK_SMTP_URL", smtp.url)
+    monkeypatch.setenv("EVENTDESK_SECRET_KEY", "a-long-and-random-test-secret")
+    monkeypatch.setenv("EVENTDESK_MAIL_FROM", app.config["MAIL_FROM"])
+    monkeypatch.setenv("EVENTDESK_MAIL_POLL_SECONDS", "0.1")
+    queue_plain(3)
+
+    with embedded_worker(app) as process:
+        assert wait_for(lambda: len(smtp.received) >= 3)
+    assert process.poll() is not None  # stopped with the block
+    assert len(set(smtp.handler.message_ids())) == 3
+    assert outbox_statuses() == {OutboxStatus.SENT: 3}

@@ -26,7 +26,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="eventdesk-profile."))
     url = f"sqlite:///{folder / 'eventdesk.sqlite'}"
-    seeded = seed.seed(url, tickets=10)
+    seeded = seed.seed(url, tickets=args.requests)
     app = seed.app_for(url)
     client = app.test_client()
     page = f"/events/{seed.OPEN_SLUG}"
@@ -43,7 +43,16 @@ def main() -> None:
             "organisation": "Techport", "consent": "y", seeded.question_field: "yes"})
         assert response.status_code == 302, response.status_code
 
-    for name, call in (("event page GET", get), ("registration POST", post)):
+    codes = iter(seeded.ticket_codes)
+    checkins = f"/api/v1/events/{seed.DOOR_SLUG}/checkins"
+
+    def check_in(n: int) -> None:
+        response = client.post(checkins, json={"code": next(codes)},
+                               headers={"Authorization": f"Bearer {seeded.door_token}"})
+        assert response.json["status"] == "ok", response.json
+
+    for name, call in (("event page GET", get), ("registration POST", post),
+                       ("check-in POST", check_in)):
         profiler = Profiler(interval=0.0005)
         profiler.start()
         for n in range(args.requests):
@@ -53,7 +62,8 @@ def main() -> None:
         print(profiler.output_text(unicode=True, color=False, show_all=False))
         if args.html:
             args.html.mkdir(parents=True, exist_ok=True)
-            (args.html / f"{name.split()[0]}.html").write_text(profiler.output_html())
+            report = args.html / f"{name.replace(' ', '-')}.html"
+            report.write_text(profiler.output_html())
 
 
 if __name__ == "__main__":

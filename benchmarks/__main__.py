@@ -5,7 +5,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from benchmarks import processes, report, suite
+from benchmarks import extras, processes, report, suite
 
 HERE = Path(__file__).resolve().parent
 
@@ -18,6 +18,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--no-write", action="store_true", help="do not rewrite RESULTS.md")
+    parser.add_argument("--no-extras", action="store_true",
+                        help="skip the mail, export and invitation benchmarks")
     args = parser.parse_args()
     settings = suite.Settings(seconds=args.seconds, connections=args.connections,
                               workers=args.workers)
@@ -42,16 +44,24 @@ def main() -> int:
                 message = f"PostgreSQL skipped: {error} (install the PostgreSQL server)."
                 print(message, file=sys.stderr)
                 notes.append(message)
+        more = [] if args.no_extras else extras.run_extras()
     except BaseException:
         print(f"Server logs kept in {folder}", file=sys.stderr)
         raise
+    for extra in more:
+        if extra.correctness:
+            checks.append(suite.Check("-", f"{extra.title}: nothing lost or doubled",
+                                      extra.returncode == 0, f"exit {extra.returncode}"))
+        elif extra.returncode:
+            notes.append(f"{extra.title}: below its own targets (exit {extra.returncode}).")
     print()
     print(report.table(rows))
     print()
     print(report.checks_table(checks))
     failed = [check for check in checks if not check.passed]
     if not args.no_write:
-        report.write_results(HERE / "RESULTS.md", rows, checks, settings=settings, notes=notes)
+        report.write_results(HERE / "RESULTS.md", rows, checks, settings=settings, notes=notes,
+                             extras=more)
     if failed:
         print(f"\n{len(failed)} correctness check(s) FAILED; server logs in {folder}",
               file=sys.stderr)

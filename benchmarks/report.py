@@ -73,7 +73,7 @@ def machine() -> str:
 
 
 def write_results(path: Path, rows: list[Row], checks: list[Check], *, settings,
-                  notes: list[str]) -> None:
+                  notes: list[str], extras=()) -> None:
     """Write RESULTS.md with the table, the checks and the conditions of the run."""
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = f"""# Benchmark results
@@ -97,6 +97,9 @@ ratios, measured against the reference in the same run, seconds apart.
 
 {checks_table(checks)}
 """
+    for extra in extras:
+        text += (f"\n## {extra.title}\n\n`python -m {extra.module}` ({extra.seconds:.0f} s, "
+                 f"exit {extra.returncode}):\n\n```\n{extra.output}\n```\n")
     if notes:
         text += "\n## Notes\n\n" + "\n".join(f"- {note}" for note in notes) + "\n"
     path.write_text(text)

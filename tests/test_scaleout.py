@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import stamp
+from mail_helpers import SmtpServer, free_port
 from sqlalchemy import func, select
 
 from eventdesk.db import db
 from eventdesk.events.models import Event
 from eventdesk.mail.models import OutboxMessage, OutboxStatus
 from eventdesk.registration.models import Registration, RegistrationStatus
-from tests.mail_helpers import SmtpServer, free_port
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 pytestmark = pytest.mark.skipif(

@@ -110,9 +110,9 @@ def list_timings(app, slug: str, requests: int) -> list[float]:
             user.set_password("benchmark-password")
             db.session.add(user)
             db.session.commit()
-        user_id = user.id
+        user_id = user.get_id()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = user_id
         session["_fresh"] = True
     base = f"/organiser/events/{slug}/attendees"
     queries = ["", "?q=gast123", "?sort=name", "?sort=organisation&order=desc&page=40",

@@ -118,6 +118,28 @@ def test_password_change(client, app):
     assert login(client, user, "a new long password").status_code == 302
 
 
+def test_password_change_ends_other_sessions(app, client):
+    user = make_user(Role.ORGANISER, "org@example.org")
+    other = app.test_client()
+    login(client, user)
+    login(other, user)
+    assert other.get("/organiser/").status_code == 200
+    response = client.post("/account/password", data={
+        "current": PASSWORD, "new": "a new long password", "confirm": "a new long password",
+    })
+    assert response.status_code == 302
+    assert client.get("/organiser/").status_code == 200  # this session goes on
+    assert other.get("/organiser/").status_code == 302  # the other one must log in again
+
+
+def test_blocked_account_is_logged_out(app, client):
+    user = make_user(Role.ORGANISER, "org@example.org")
+    login(client, user)
+    user.active = False
+    db.session.commit()
+    assert client.get("/organiser/").status_code == 302
+
+
 def test_login_form_needs_csrf(app, app_config):
     app_config["WTF_CSRF_ENABLED"] = True
     app = create_app(app_config)

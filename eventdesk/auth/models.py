@@ -1,6 +1,7 @@
 """User accounts, their event scope and the shared login-attempt counters."""
 
 import enum
+import hashlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -48,6 +49,17 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """Return the session id: the account plus a mark of its password.
+
+        Changing the password changes the mark, which logs out every other session.
+        """
+        return f"{self.id}.{self.password_mark()}"
+
+    def password_mark(self) -> str:
+        """Return a short digest of the stored password hash."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
     def set_password(self, password: str) -> None:
         """Store a salted scrypt hash of ``password``."""

@@ -66,6 +66,8 @@ def change_password():
         else:
             current_user.set_password(form.new.data)
             db.session.commit()
+            # Keep this session (its id carries the old password's mark); others end.
+            login_user(current_user._get_current_object())
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.change_password"))
     status = 422 if form.errors else 200

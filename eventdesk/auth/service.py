@@ -1,5 +1,7 @@
 """Account look-ups and password checks."""
 
+import hmac
+
 from sqlalchemy import select
 
 from eventdesk.auth.models import User
@@ -12,12 +14,15 @@ _DUMMY = User(password_hash="scrypt:32768:8:1$aaaaaaaaaaaaaaaa$" + "0" * 128)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Return the active account stored in the session."""
+def load_user(session_id: str) -> User | None:
+    """Return the active account stored in the session, if its password is unchanged."""
+    user_id, _, mark = session_id.partition(".")
     if not user_id.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    if user is None or not user.active or not hmac.compare_digest(mark, user.password_mark()):
+        return None
+    return user
 
 
 def authenticate(email: str, password: str) -> User | None:

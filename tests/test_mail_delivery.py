@@ -266,6 +266,25 @@ def test_temporary_refusal_backs_off_then_gives_up(app, smtp, make_event, now):
     assert waits[0] < waits[1] < waits[2]
 
 
+def test_an_outage_never_uses_up_the_attempts(app, smtp, make_event, now):
+    event = make_event()
+    register_many(event, now, 1)
+    smtp.stop()
+    settings = WorkerSettings(retry_base=timedelta(seconds=1), max_attempts=2)
+    transport = make_transport(app.config)
+    moment = utcnow()
+    for _ in range(4):
+        clock = lambda moment=moment: moment  # noqa: E731
+        assert deliver_batch(transport, settings=settings, now=clock).connection_lost
+        moment += timedelta(hours=1)
+    transport.close()
+
+    message = db.session.scalar(select(OutboxMessage))
+    db.session.refresh(message)
+    assert message.status == OutboxStatus.PENDING and message.attempts == 4
+    db.session.rollback()
+
+
 def test_smtp_url_forms():
     plain = parse_smtp_url("smtp://user%40x:p%3Ass@mail.example.org:587?starttls=true")
     assert (plain.host, plain.port) == ("mail.example.org", 587)

@@ -127,7 +127,10 @@ def _record_failure(
         select(OutboxMessage.attempts).where(OutboxMessage.id == message_id)
     )
     attempts = (attempts or 0) + 1
-    final = error.permanent or attempts >= settings.max_attempts
+    # An unreachable server is nobody's fault in this message: however long the
+    # outage, the mail waits. Only answers about this message use up its attempts.
+    given_up = attempts >= settings.max_attempts and not isinstance(error, ConnectionFailure)
+    final = error.permanent or given_up
     _record(
         message_id,
         token,

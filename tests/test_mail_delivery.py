@@ -266,6 +266,31 @@ def test_temporary_refusal_backs_off_then_gives_up(app, smtp, make_event, now):
     assert waits[0] < waits[1] < waits[2]
 
 
+def test_a_slow_batch_gives_back_what_it_cannot_send_within_half_the_lease(app, smtp):
+    queue_plain(3)
+    settings = WorkerSettings(lease=timedelta(minutes=10))
+    start = utcnow()
+    ticks = iter([start, start, start])  # claim, check, record of the first message
+
+    def clock():
+        return next(ticks, start + timedelta(minutes=6))
+
+    transport = make_transport(app.config)
+    result = deliver_batch(transport, settings=settings, now=clock)
+
+    assert (result.claimed, result.sent) == (3, 1)
+    db.session.expire_all()
+    rest = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING)
+    ).all()
+    assert len(rest) == 2 and all(m.claimed_by is None for m in rest)
+    db.session.rollback()
+    # Free to be claimed again at once.
+    assert deliver_batch(transport, settings=settings).sent == 2
+    transport.close()
+    assert len(set(smtp.handler.message_ids())) == 3
+
+
 def test_an_outage_never_uses_up_the_attempts(app, smtp, make_event, now):
     event = make_event()
     register_many(event, now, 1)

@@ -152,9 +152,16 @@ def deliver_batch(
     """Claim one batch of due messages and try to send each of them once."""
     token = token or secrets.token_hex(16)
     result = BatchResult()
-    batch = claim_batch(token=token, now=now(), settings=settings)
+    claimed_at = now()
+    batch = claim_batch(token=token, now=claimed_at, settings=settings)
     result.claimed = len(batch)
     for position, (message_id, recipient, raw) in enumerate(batch):
+        if now() - claimed_at > settings.lease / 2:
+            # A slow server: give the rest back before the lease could run out
+            # and another worker send them as well.
+            for rest_id, _, _ in batch[position:]:
+                _record(rest_id, token)
+            break
         try:
             transport.send(raw, recipient)
         except DeliveryError as error:

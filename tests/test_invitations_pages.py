@@ -252,3 +252,25 @@ def test_invited_guests_answer_before_the_public_opening(client, make_event, now
                        data={"name": "Vera", f"q_{question.id}": "yes"}).status_code == 302
     statuses = dict(db.session.execute(select(Registration.email, Registration.status)).all())
     assert statuses == {"vera@example.org": RegistrationStatus.CONFIRMED}
+
+
+def test_remove_an_invitee_unless_they_said_yes(client, make_event, now, organiser):
+    event = make_event()
+    other = make_event()
+    typo = service.add_invitee(event, name="Typo", email="tpyo@example.org", now=now)
+    coming = service.add_invitee(event, name="Coming", email="coming@example.org", now=now)
+    elsewhere = service.add_invitee(other, name="Else", email="else@example.org", now=now)
+    db.session.commit()
+    token = typo.token
+    question = f"q_{event.questions[0].id}"
+    assert client.post(f"/i/{coming.token}/yes", data={"name": "Coming", question: "yes"}
+                       ).status_code == 302
+    base = f"/organiser/events/{event.slug}/invitations"
+    assert client.post(f"{base}/{typo.id}/remove").status_code == 302
+    assert client.post(f"{base}/{coming.id}/remove").status_code == 302
+    # Another event's invitee cannot be removed through this event's page.
+    assert client.post(f"{base}/{elsewhere.id}/remove").status_code == 404
+    db.session.expire_all()
+    emails = set(db.session.scalars(select(Invitee.email)))
+    assert emails == {"coming@example.org", "else@example.org"}
+    assert client.get(f"/i/{token}").status_code == 404

@@ -32,6 +32,7 @@ from eventdesk.invitations.forms import (
     SettingsForm,
     UploadForm,
 )
+from eventdesk.invitations.models import Invitee
 
 bp = Blueprint(
     "invitation_admin", __name__, url_prefix="/organiser/events/<slug>/invitations"
@@ -246,3 +247,23 @@ def example_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="invitees-example.csv"'},
     )
+
+
+@bp.post("/<int:invitee_id>/remove")
+def remove(invitee_id: int):
+    """Take one invitee off the list."""
+    if not ActionForm().validate():
+        abort(400)
+    invitee = db.session.get(Invitee, invitee_id)
+    if invitee is None or invitee.event_id != g.event.id:
+        abort(404)
+    try:
+        service.remove_invitee(invitee)
+    except service.StillComing:
+        db.session.rollback()
+        flash(_("%(name)s said yes: cancel their registration on the attendee list first.",
+                name=invitee.name), "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s is off the list.", name=invitee.name), "success")
+    return redirect(url_for(".overview"))

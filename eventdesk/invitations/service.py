@@ -183,3 +183,16 @@ def invitees(event: Event) -> list[Invitee]:
             .order_by(Invitee.organisation, Invitee.name)
         )
     )
+
+
+class StillComing(InvitationError):
+    """The invitee said yes and holds a registration; cancel that first."""
+
+
+def remove_invitee(invitee: Invitee) -> None:
+    """Take someone off the list (a typo, a wrong address); their link stops working."""
+    registration = invitee.registration
+    if registration is not None and registration.status != RegistrationStatus.CANCELLED:
+        raise StillComing()
+    db.session.delete(invitee)
+    db.session.flush()

@@ -184,3 +184,23 @@ def test_streamed_download_through_a_real_server(app, event, live_server):
         assert r.headers["Content-Type"] == "text/csv; charset=utf-8"
         rows = read(r.read(), ";")
     assert len(rows) == 3 and rows[1][1] == "Zoë Çelik-d'Arc"
+
+
+def test_invitation_only_event_adds_answer_and_companion_columns(app, make_event):
+    from eventdesk.invitations.models import Answer, Invitee
+
+    event = make_event(invitation_only=True, questions=[])
+    ank = add_guest(event, "Ank", "ank@example.org")
+    partner = add_guest(event, "=Partner", "p@example.org")
+    partner.companion_of_id = ank.id
+    db.session.add(Invitee(event=event, name="Ank", email="ank@example.org",
+                           email_normalized="ank@example.org", answer=Answer.YES,
+                           registration_id=ank.id))
+    db.session.commit()
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("en"):
+        rows = read("".join(export_chunks(event, dialect="csv")).encode(), ",")
+    assert rows[0][-2:] == ["Invitation answer", "Came with"]
+    assert rows[1][1] == "Ank" and rows[1][-2:] == ["yes", ""]
+    assert rows[2][1] == "'=Partner" and rows[2][-2:] == ["", "Ank"]

@@ -88,12 +88,15 @@ class _Line:
 
 
 def header(event: Event, language: str) -> list[str]:
-    """Return the column titles, one per extra question at the end."""
-    return [
+    """Return the column titles: one per extra question, then the invitation columns."""
+    titles = [
         _("Status"), _("Name"), _("Email address"), _("Organisation"), _("Language"),
         _("Registered at"), _("Confirmed at"), _("Cancelled at"), _("Checked in at"), _("Door"),
         *(guard(question.label(language)) for question in event.questions),
     ]
+    if getattr(event, "invitation_only", False):
+        titles += [_("Invitation answer"), _("Came with")]
+    return titles
 
 
 def _text(column):
@@ -124,16 +127,31 @@ def rows(event: Event, language: str, *, status_names: bool = False) -> Iterator
         RegistrationStatus.WAITLISTED.value: _("Waiting list"),
         RegistrationStatus.CANCELLED.value: _("Cancelled"),
     } if status_names else {}
-    return _rows(event.id, _LocalTimes(event.zone), _answer_columns(event, language), names)
+    return _rows(
+        event.id, _LocalTimes(event.zone), _answer_columns(event, language), names,
+        invitations=_invitation_cells(event),
+    )
 
 
-def _rows(event_id: int, when: "_LocalTimes", columns: list, names: dict) -> Iterator[list[str]]:
+def _invitation_cells(event: Event) -> dict[int, tuple[str, str]] | None:
+    # Invitation-only events add who answered their invitation and who came with whom.
+    if not getattr(event, "invitation_only", False):
+        return None
+    from eventdesk.invitations.export import invitation_cells
+
+    return invitation_cells(event)
+
+
+def _rows(
+    event_id: int, when: "_LocalTimes", columns: list, names: dict, *,
+    invitations: dict[int, tuple[str, str]] | None = None,
+) -> Iterator[list[str]]:
     statement = (
         select(
             _text(Registration.status), Registration.name, Registration.email,
             Registration.organisation, Registration.language, _text(Registration.created_at),
             _text(Registration.confirmed_at), _text(Registration.cancelled_at),
-            _text(Registration.checked_in_at), Door.name, Registration.answers,
+            _text(Registration.checked_in_at), Door.name, Registration.answers, Registration.id,
         )
         .outerjoin(Door, Door.id == Registration.checked_in_door_id)
         .where(Registration.event_id == event_id)
@@ -144,7 +162,7 @@ def _rows(event_id: int, when: "_LocalTimes", columns: list, names: dict) -> Ite
         .execution_options(yield_per=BATCH)
     )
     for (status, name, email, organisation, guest_language, created, confirmed, cancelled,
-         checked_in, door, answers) in db.session.connection().execute(statement):
+         checked_in, door, answers, registration_id) in db.session.connection().execute(statement):
         answers = answers or {}
         row = [
             names.get(status, status), guard(name), guard(email), guard(organisation),
@@ -154,6 +172,8 @@ def _rows(event_id: int, when: "_LocalTimes", columns: list, names: dict) -> Ite
         for key, texts in columns:
             value = answers.get(key) or ""
             row.append(guard(texts.get(value, value)))
+        if invitations is not None:
+            row.extend(invitations.get(registration_id, ("", "")))
         yield row
 
 

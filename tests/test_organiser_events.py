@@ -167,3 +167,23 @@ def test_questions_editor(client, organiser, make_event):
     # A question of another event is not reachable through this one.
     other = make_event()
     assert client.get(f"{base}/{other.questions[0].id}").status_code == 404
+
+
+def test_guests_are_told_of_a_new_time_and_of_cancellation(client, organiser, make_event):
+    from eventdesk.mail.models import OutboxMessage
+
+    event = make_event()
+    organiser.events.append(event)
+    add_guest(event, "Ada", "ada@example.org")
+    add_guest(event, "Bob", "bob@example.org", status=RegistrationStatus.WAITLISTED)
+
+    def kinds():
+        return sorted(db.session.scalars(select(OutboxMessage.kind)))
+
+    # A change of description only is no news to guests.
+    fields = dict(FORM, slug=event.slug, starts_at="2031-01-10T16:00")
+    client.post(f"/organiser/events/{event.slug}/edit", data=fields)
+    client.post(f"/organiser/events/{event.slug}/edit", data=dict(fields, description_nl="Nieuw"))
+    assert kinds() == ["event_changed"]
+    client.post(f"/organiser/events/{event.slug}/cancel", data={"confirm": event.slug})
+    assert kinds() == ["event_cancelled", "event_cancelled", "event_changed"]

@@ -73,7 +73,7 @@ def resend_ticket(slug: str, registration_id: int):
     if registration.status != RegistrationStatus.CONFIRMED:
         flash(_("Only a confirmed guest has a ticket to send."), "error")
         return _back(registration)
-    guest_news.resend_ticket(registration)
+    guest_news.resend_ticket(registration, now=utcnow())
     db.session.commit()
     flash(_("The ticket is on its way to %(email)s.", email=registration.email), "success")
     return _back(registration)

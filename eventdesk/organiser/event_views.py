@@ -94,9 +94,10 @@ def edit_event(slug: str):
     if request.method == "GET":
         fill_form(form, event)
     elif form.validate_on_submit():
+        now = utcnow()
         try:
             news = service.update_event(
-                event, event_fields(form), slug=form.slug.data or None, now=utcnow()
+                event, event_fields(form), slug=form.slug.data or None, now=now
             )
         except service.SlugTaken:
             db.session.rollback()
@@ -108,7 +109,7 @@ def edit_event(slug: str):
                 "published event keeps its web address."
             ))
         else:
-            told = guest_news.event_changed(event) if news else False
+            told = guest_news.event_changed(event, now=now) if news else 0
             db.session.commit()
             flash(_("Changes saved.") + (" " + _("Guests are told by mail.") if told else ""),
                   "success")
@@ -169,7 +170,7 @@ def cancel(slug: str):
     except service.NotAllowedNow:
         db.session.rollback()
         abort(409)
-    told = guest_news.event_cancelled(event)
+    told = guest_news.event_cancelled(event, now=utcnow())
     db.session.commit()
     flash(_("The event is cancelled.") + (" " + _("Guests are told by mail.") if told else ""),
           "success")

@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: demo test browser libreoffice benchmark translations
+.PHONY: demo test browser libreoffice benchmark translations wrk
 
 demo: $(VENV)/.installed
 	$(BIN)/eventdesk serve --demo
@@ -12,7 +12,7 @@ test: $(VENV)/.installed-test browser libreoffice
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-benchmark: $(VENV)/.installed-test
+benchmark: $(VENV)/.installed-test wrk
 	$(BIN)/python -m benchmarks
 
 $(VENV)/.installed: pyproject.toml
@@ -48,3 +48,10 @@ libreoffice:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null; \
 	  else echo "Install libreoffice-calc-nogui (sudo apt-get install libreoffice-calc-nogui) for the export test."; exit 1; fi; }
+
+# The load generator of the benchmarks is Debian's wrk.
+wrk:
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "Install wrk (sudo apt-get install wrk) for the benchmarks."; exit 1; fi; }

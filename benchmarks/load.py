@@ -3,6 +3,7 @@
 import http.client
 import json
 import re
+import shutil
 import statistics
 import subprocess
 import tempfile
@@ -12,7 +13,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-WRK = "/usr/bin/wrk"
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
 
 # Every script reports in one parseable line; latencies are in microseconds.
 _DONE = """
@@ -53,6 +54,8 @@ def lua_string(value: str) -> str:
 def run_wrk(url: str, *, script: str = "", seconds: float, connections: int = 8,
             threads: int = 2) -> Figure:
     """Load ``url`` for ``seconds`` with wrk and a Lua ``script`` (request/setup hooks)."""
+    if not Path(WRK).exists():
+        raise SystemExit("wrk is missing: `make benchmark` installs it (apt-get install wrk).")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script + _DONE)
     try:

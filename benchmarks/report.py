@@ -8,6 +8,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.load import WRK
 from benchmarks.suite import Check, Row
 
 HEADER = ("| backend | figure | rate/s | p50 ms | p95 ms | p99 ms | errors "
@@ -66,7 +67,7 @@ def machine() -> str:
     with contextlib.suppress(OSError, subprocess.CalledProcessError):
         postgres = subprocess.run(["postgres", "--version"], capture_output=True, text=True,
                                   check=True).stdout.strip()
-    wrk = subprocess.run(["/usr/bin/wrk", "-v"], capture_output=True, text=True).stdout
+    wrk = subprocess.run([WRK, "-v"], capture_output=True, text=True).stdout
     return (f"{os.cpu_count()} cores ({cpu}){memory}; {platform.platform()}; "
             f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}; "
             f"{postgres}; {wrk.splitlines()[0] if wrk else 'wrk'}")
@@ -100,6 +101,7 @@ ratios, measured against the reference in the same run, seconds apart.
     for extra in extras:
         text += (f"\n## {extra.title}\n\n`python -m {extra.module}` ({extra.seconds:.0f} s, "
                  f"exit {extra.returncode}):\n\n```\n{extra.output}\n```\n")
+    text += "\nProfile findings and what each change gained: [PROFILE.md](PROFILE.md).\n"
     if notes:
         text += "\n## Notes\n\n" + "\n".join(f"- {note}" for note in notes) + "\n"
     path.write_text(text)

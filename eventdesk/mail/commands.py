@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from eventdesk.housekeeping import run_chores
 from eventdesk.mail.transport import local_mail_allowed
 from eventdesk.mail.worker import WorkerSettings, deliver_batch, run_worker
 
@@ -48,6 +49,7 @@ def worker_command(once: bool, parent_pid: int | None) -> None:
     run_worker(
         app,
         stop=stop,
+        chores=run_chores,
         # Started by `eventdesk serve`: end with it, even if it was killed.
         should_stop=(lambda: os.getppid() != parent_pid) if parent_pid else (lambda: False),
     )

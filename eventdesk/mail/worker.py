@@ -13,6 +13,7 @@ import logging
 import random
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -189,16 +190,34 @@ def deliver_batch(
     return result
 
 
+CHORES_INTERVAL_SECONDS = 3600
+
+
 def run_worker(
-    app: Flask, *, stop: threading.Event, should_stop: Callable[[], bool] = lambda: False
+    app: Flask,
+    *,
+    stop: threading.Event,
+    should_stop: Callable[[], bool] = lambda: False,
+    chores: Callable[[], None] | None = None,
 ) -> None:
-    """Deliver the outbox until ``stop`` is set; back off while the server is down."""
+    """Deliver the outbox until ``stop`` is set; back off while the server is down.
+
+    ``chores`` (such as erasing data past its retention) runs about hourly.
+    """
     settings = WorkerSettings.from_config(app.config)
     with app.app_context():
         transport = make_transport(app.config)
         outage_wait = settings.retry_base
+        chores_due = time.monotonic()
         try:
             while not stop.is_set() and not should_stop():
+                if chores is not None and time.monotonic() >= chores_due:
+                    chores_due = time.monotonic() + CHORES_INTERVAL_SECONDS
+                    try:
+                        chores()
+                    except Exception:  # a failed chore must not stop the mail
+                        db.session.rollback()
+                        log.exception("periodic chores failed")
                 try:
                     result = deliver_batch(transport, settings=settings)
                 except Exception:  # keep the worker alive through database hiccups

@@ -1,0 +1,26 @@
+"""Chores the background worker does besides sending mail."""
+
+import logging
+from datetime import datetime
+
+from eventdesk.db import db, utcnow
+from eventdesk.organiser.privacy import purge_expired
+
+log = logging.getLogger("eventdesk.housekeeping")
+
+
+def erase_expired_personal_data(*, now: datetime) -> int:
+    """Erase the guests of events past their retention period, one short transaction a batch."""
+    total = 0
+    while erased := purge_expired(now=now):
+        db.session.commit()
+        total += erased
+    db.session.commit()
+    return total
+
+
+def run_chores() -> None:
+    """Do every periodic chore once."""
+    erased = erase_expired_personal_data(now=utcnow())
+    if erased:
+        log.info("erased the personal data of %d guest(s) past retention", erased)

@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from eventdesk.db import db
+from eventdesk.db import db, reading_only
 from eventdesk.events.models import Event
 from eventdesk.organiser.export import DIALECTS, export_chunks
 
@@ -22,11 +22,15 @@ from eventdesk.organiser.export import DIALECTS, export_chunks
 @with_appcontext
 def export_command(slug: str, dialect: str, output: str | None, language: str) -> None:
     """Export the attendees of the event SLUG as CSV."""
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if event is None:
-        raise click.ClickException(f"No event with the address {slug!r}.")
-    with force_locale(language):
-        _write(export_chunks(event, dialect=dialect, language=language), output)
+    # A long read: on SQLite it must not hold the write lock, or the door and
+    # registrations would wait until the export is done.
+    with reading_only():
+        event = db.session.scalar(select(Event).where(Event.slug == slug))
+        if event is None:
+            raise click.ClickException(f"No event with the address {slug!r}.")
+        with force_locale(language):
+            _write(export_chunks(event, dialect=dialect, language=language), output)
+        db.session.rollback()
 
 
 def _write(chunks, output: str | None) -> None:

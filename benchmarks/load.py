@@ -60,7 +60,7 @@ def run_wrk(url: str, *, script: str = "", seconds: float, connections: int = 8,
         lua.write(script + _DONE)
     try:
         completed = subprocess.run(
-            [WRK, "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s",
+            [WRK, "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
              "--timeout", "10s", "-s", lua.name, url],
             capture_output=True, text=True, timeout=seconds + 60, check=True,
         )

@@ -85,7 +85,8 @@ def measure_pair(url: str, script: str, ref_url: str, ref_script: str,
                      connections=settings.connections)
     mine: list[Figure] = []
     theirs: list[Figure] = []
-    slice_seconds = settings.seconds / settings.slices
+    # wrk takes whole seconds.
+    slice_seconds = max(1, round(settings.seconds / settings.slices))
     for _ in range(settings.slices):
         theirs.append(load.run_wrk(ref_url, script=ref_script, seconds=slice_seconds,
                                    connections=settings.connections))

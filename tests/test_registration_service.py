@@ -6,7 +6,7 @@ import pytest
 
 from eventdesk.db import db
 from eventdesk.events.models import EventStatus
-from eventdesk.registration import service
+from eventdesk.registration import errors, seats, service
 from eventdesk.registration.models import RegistrationStatus
 
 
@@ -33,8 +33,8 @@ def test_confirms_while_seats_last_then_waitlists_in_order(make_event, now):
     ]
     assert first.ticket_code and first.ticket_code != second.ticket_code
     assert third.ticket_code is None
-    assert service.waitlist_position(third) == 1
-    assert service.waitlist_position(fourth) == 2
+    assert seats.waitlist_position(third) == 1
+    assert seats.waitlist_position(fourth) == 2
     assert event.confirmed_count == 2
 
 
@@ -58,7 +58,7 @@ def test_cancelling_twice_is_refused_and_frees_one_seat(make_event, now):
     registration = register(event, "a@example.org", now).registration
     service.cancel_registration(registration, now=now)
     db.session.commit()
-    with pytest.raises(service.AlreadyCancelled):
+    with pytest.raises(errors.AlreadyCancelled):
         service.cancel_registration(registration, now=now)
     assert event.confirmed_count == 0
 
@@ -99,7 +99,7 @@ def test_cancelled_guest_can_register_again(make_event, now):
 )
 def test_registration_refused_outside_the_window(make_event, now, fields, window):
     event = make_event(**fields)
-    with pytest.raises(service.RegistrationNotOpen) as error:
+    with pytest.raises(errors.RegistrationNotOpen) as error:
         service.register(event, name="A", email="a@example.org", now=now)
     assert error.value.window == window
 
@@ -109,9 +109,9 @@ def test_registration_refused_before_opening_and_after_closing(make_event, now):
         registration_opens_at=now + timedelta(days=1),
         registration_closes_at=now + timedelta(days=2),
     )
-    with pytest.raises(service.RegistrationNotOpen):
+    with pytest.raises(errors.RegistrationNotOpen):
         service.register(event, name="A", email="a@example.org", now=now)
-    with pytest.raises(service.RegistrationNotOpen):
+    with pytest.raises(errors.RegistrationNotOpen):
         service.register(event, name="A", email="a@example.org", now=now + timedelta(days=3))
     assert service.register(
         event, name="A", email="a@example.org", now=now + timedelta(days=1, hours=1)

@@ -12,7 +12,7 @@ from eventdesk.invitations import rsvp
 from eventdesk.invitations.forms import DeclineForm, accept_form
 from eventdesk.invitations.models import Answer, Invitee
 from eventdesk.invitations.service import invitee_by_token
-from eventdesk.registration import service as registration_service
+from eventdesk.registration import errors as registration_errors
 from eventdesk.registration.routes import window_message
 
 bp = Blueprint("invitations", __name__)
@@ -110,7 +110,7 @@ def accept(token: str):
     except rsvp.LinkClosed:
         db.session.rollback()
         return _closed(invitee)
-    except (rsvp.InvitationError, registration_service.RegistrationError) as error:
+    except (rsvp.InvitationError, registration_errors.RegistrationError) as error:
         db.session.rollback()
         form.form_errors.append(_accept_error(error))
         return _page(invitee, accept=form, status=409)
@@ -134,7 +134,7 @@ def _accept_error(error: Exception) -> str:
                  "out.", email=error.email)
     if isinstance(error, rsvp.TooManyCompanions):
         return _("You named more guests than your invitation allows.")
-    if isinstance(error, registration_service.RegistrationNotOpen):
+    if isinstance(error, registration_errors.RegistrationNotOpen):
         return window_message(error.window)
     return _("Your answer could not be saved. Please try again.")
 
@@ -156,7 +156,7 @@ def decline(token: str):
     except rsvp.LinkClosed:
         db.session.rollback()
         return _closed(invitee)
-    except registration_service.RegistrationError:
+    except registration_errors.RegistrationError:
         # A second click got there first and cancelled the registration already.
         db.session.rollback()
         return redirect(url_for("invitations.answer", token=token))

@@ -14,7 +14,7 @@ from eventdesk.organiser.answers import labelled_answers
 from eventdesk.organiser.attendees import ListQuery, attendee_page
 from eventdesk.organiser.blueprint import bp
 from eventdesk.organiser.forms import AddGuestForm
-from eventdesk.registration import service
+from eventdesk.registration import errors, seats, service
 from eventdesk.registration.models import Registration, RegistrationStatus
 
 
@@ -85,7 +85,7 @@ def cancel_attendee(slug: str, registration_id: int):
     registration = _registration(registration_id)
     try:
         promoted = service.cancel_registration(registration, now=utcnow())
-    except service.AlreadyCancelled:
+    except errors.AlreadyCancelled:
         db.session.rollback()
         flash(_("This registration was cancelled already."), "error")
         return _back(registration)
@@ -102,12 +102,12 @@ def promote_attendee(slug: str, registration_id: int):
     """Give a guest on the waiting list a seat."""
     registration = _registration(registration_id)
     try:
-        service.promote(registration, now=utcnow())
-    except service.NoSeatFree:
+        seats.promote(registration, now=utcnow())
+    except seats.NoSeatFree:
         db.session.rollback()
         flash(_("No seat is free. Raise the capacity first."), "error")
         return _back(registration)
-    except service.NotWaitlisted:
+    except seats.NotWaitlisted:
         db.session.rollback()
         flash(_("This guest is not on the waiting list."), "error")
         return _back(registration)
@@ -127,7 +127,7 @@ def add_guest(slug: str):
                 organisation=(form.organisation.data or "").strip(), language=form.language.data,
                 now=utcnow(),
             )
-        except service.AlreadyRegistered as error:
+        except errors.AlreadyRegistered as error:
             db.session.rollback()
             flash(_("This address is registered already."), "error")
             return _back(error.registration)

@@ -7,7 +7,7 @@ from eventdesk.db import db, utcnow
 from eventdesk.events.routes import render_event_page
 from eventdesk.events.service import RegistrationWindow, published_event
 from eventdesk.i18n import current_language
-from eventdesk.registration import service
+from eventdesk.registration import errors, seats, service
 from eventdesk.registration.forms import ConfirmForm, details_form, registration_form
 from eventdesk.registration.models import Registration, RegistrationStatus
 
@@ -43,11 +43,11 @@ def register(slug: str):
             language=current_language(),
             now=utcnow(),
         )
-    except service.RegistrationNotOpen as error:
+    except errors.RegistrationNotOpen as error:
         db.session.rollback()
         form.form_errors.append(window_message(error.window))
         return render_event_page(event, form, status=409)
-    except service.InvitationRequired:
+    except errors.InvitationRequired:
         db.session.rollback()
         form.form_errors.append(
             _("This event is by invitation only. Please use the link in your invitation.")
@@ -100,7 +100,7 @@ def manage(token: str):
         registration=registration,
         event=event,
         form=form,
-        position=service.waitlist_position(registration),
+        position=seats.waitlist_position(registration),
     ), (422 if form.errors else 200)
 
 
@@ -115,7 +115,7 @@ def cancel(token: str):
     if form.validate_on_submit():
         try:
             service.cancel_registration(registration, now=utcnow())
-        except service.AlreadyCancelled:
+        except errors.AlreadyCancelled:
             db.session.rollback()
         else:
             db.session.commit()

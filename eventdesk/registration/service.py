@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from eventdesk.db import db
@@ -18,35 +18,21 @@ from eventdesk.events.service import (
     release_seat,
     take_seat,
 )
-from eventdesk.mail.mime import OutgoingMail
+from eventdesk.registration.errors import (
+    AlreadyCancelled,
+    AlreadyRegistered,
+    InvitationRequired,
+    RegistrationNotOpen,
+)
 from eventdesk.registration.models import (
     Registration,
     RegistrationStatus,
     new_manage_token,
     new_uid,
 )
+from eventdesk.registration.seats import promote_waitlisted, seat_or_waitlist
 from eventdesk.tickets import notify
 from eventdesk.tickets.codes import new_ticket_code
-
-
-class RegistrationError(Exception):
-    """A registration cannot be made or changed."""
-
-
-class RegistrationNotOpen(RegistrationError):
-    """The event does not take registrations now."""
-
-    def __init__(self, window: RegistrationWindow) -> None:
-        super().__init__(window.value)
-        self.window = window
-
-
-class AlreadyCancelled(RegistrationError):
-    """The registration was cancelled before."""
-
-
-class InvitationRequired(RegistrationError):
-    """The event is by invitation: only personal invitation links can register."""
 
 
 @dataclass(frozen=True)
@@ -146,7 +132,7 @@ def register(
             if existing is None:
                 raise
         else:
-            _seat_or_waitlist(registration, now=now, seated=seated, prepared=prepared)
+            seat_or_waitlist(registration, now=now, seated=seated, prepared=prepared)
             return Outcome(registration, created=True)
 
     if existing.status != RegistrationStatus.CANCELLED:
@@ -159,77 +145,8 @@ def register(
     existing.language = language
     existing.consented_at = now
     existing.cancelled_at = None
-    _seat_or_waitlist(existing, now=now, waitlist_only=waitlist_only)
+    seat_or_waitlist(existing, now=now, waitlist_only=waitlist_only)
     return Outcome(existing, created=True)
-
-
-def _seat_or_waitlist(
-    registration: Registration,
-    *,
-    now: datetime,
-    waitlist_only: bool = False,
-    seated: bool | None = None,
-    prepared: OutgoingMail | None = None,
-) -> None:
-    if seated is None:
-        seated = not waitlist_only and take_seat(registration.event)
-    if seated:
-        _confirm(registration, now=now,
-                 ticket_code=registration.ticket_code if prepared else None)
-        notify.registration_confirmed(registration, prepared=prepared)
-    else:
-        if prepared is not None:
-            registration.ticket_code = None  # the seat went to someone else meanwhile
-        registration.status = RegistrationStatus.WAITLISTED
-        db.session.flush()
-        notify.registration_waitlisted(registration)
-
-
-def _confirm(
-    registration: Registration, *, now: datetime, ticket_code: str | None = None
-) -> None:
-    registration.status = RegistrationStatus.CONFIRMED
-    registration.confirmed_at = now
-    # ``ticket_code``: the code a ticket mail built beforehand already shows.
-    registration.ticket_code = ticket_code or new_ticket_code()
-    db.session.flush()
-
-
-def waitlist_position(registration: Registration) -> int | None:
-    """Return the 1-based place on the waiting list, or None if not waiting."""
-    if registration.status != RegistrationStatus.WAITLISTED:
-        return None
-    ahead = db.session.scalar(
-        select(func.count()).where(
-            Registration.event_id == registration.event_id,
-            Registration.status == RegistrationStatus.WAITLISTED,
-            Registration.id < registration.id,
-        )
-    )
-    return (ahead or 0) + 1
-
-
-def promote_waitlisted(event: Event, *, now: datetime) -> list[Registration]:
-    """Confirm waiting guests, in arrival order, while seats are free."""
-    promoted: list[Registration] = []
-    while take_seat(event):
-        candidate = db.session.scalar(
-            select(Registration)
-            .where(
-                Registration.event_id == event.id,
-                Registration.status == RegistrationStatus.WAITLISTED,
-            )
-            .order_by(Registration.id)
-            .limit(1)
-            .with_for_update()
-        )
-        if candidate is None:
-            release_seat(event)
-            break
-        _confirm(candidate, now=now)
-        notify.registration_promoted(candidate)
-        promoted.append(candidate)
-    return promoted
 
 
 def update_details(
@@ -274,44 +191,6 @@ def cancel_registration(registration: Registration, *, now: datetime) -> list[Re
         return []
     release_seat(registration.event)
     return promote_waitlisted(registration.event, now=now)
-
-
-class NotWaitlisted(RegistrationError):
-    """Only a guest on the waiting list can be promoted."""
-
-
-class NoSeatFree(RegistrationError):
-    """The event is full."""
-
-
-class AlreadyRegistered(RegistrationError):
-    """This address has a live registration for the event already."""
-
-    def __init__(self, registration: Registration) -> None:
-        super().__init__(registration.email)
-        self.registration = registration
-
-
-def promote(registration: Registration, *, now: datetime) -> None:
-    """Confirm one chosen guest from the waiting list, if a seat is free."""
-    if registration.status != RegistrationStatus.WAITLISTED:
-        raise NotWaitlisted()
-    if not take_seat(registration.event):
-        raise NoSeatFree()
-    # Conditional on still waiting, so a double click cannot take two seats.
-    table = Registration.__table__
-    result = db.session.execute(
-        update(table)
-        .where(table.c.id == registration.id, table.c.status == RegistrationStatus.WAITLISTED)
-        .values(status=RegistrationStatus.CONFIRMED)
-    )
-    if result.rowcount != 1:
-        release_seat(registration.event)
-        db.session.expire(registration)
-        raise NotWaitlisted()
-    db.session.expire(registration, ["status"])
-    _confirm(registration, now=now)
-    notify.registration_promoted(registration)
 
 
 def add_by_hand(
@@ -359,5 +238,5 @@ def add_by_hand(
         registration.consented_at = now
         registration.cancelled_at = None
         registration.calendar_sequence += 1
-    _seat_or_waitlist(registration, now=now)
+    seat_or_waitlist(registration, now=now)
     return registration

@@ -3,6 +3,7 @@
 from datetime import datetime
 from functools import lru_cache
 from urllib.parse import quote_plus
+from zoneinfo import ZoneInfo
 
 import markdown
 import nh3
@@ -33,14 +34,24 @@ def render_markdown(text: str) -> Markup:
     return Markup(clean)
 
 
+@lru_cache(maxsize=1024)
+def _local(moment: datetime, zone: str, language: str, what: str) -> str:
+    # Cached: an event page shows the same few moments on every view, and
+    # Babel's formatting was the largest part of the page's own code.
+    local = moment.astimezone(ZoneInfo(zone))
+    if what == "date":
+        return format_date(local, "full", locale=language)
+    return format_time(local, "HH:mm", locale=language)
+
+
 def local_date(moment: datetime, event: Event, language: str) -> str:
     """Format the date of ``moment`` in the event's zone, e.g. 'zaterdag 9 januari 2027'."""
-    return format_date(moment.astimezone(event.zone), "full", locale=language)
+    return _local(moment, event.timezone, language, "date")
 
 
 def local_time(moment: datetime, event: Event, language: str) -> str:
     """Format the clock time of ``moment`` in the event's zone, e.g. '16:00'."""
-    return format_time(moment.astimezone(event.zone), "HH:mm", locale=language)
+    return _local(moment, event.timezone, language, "time")
 
 
 def local_datetime(moment: datetime, event: Event, language: str) -> str:

@@ -4,6 +4,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import joinedload
 
 from eventdesk.db import db
 from eventdesk.events.models import Event, EventStatus
@@ -43,7 +44,9 @@ def upcoming_events(*, now: datetime) -> list[Event]:
 
 def published_event(slug: str) -> Event | None:
     """Return the event with ``slug`` if the public may see it."""
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    # The page and the registration form need the questions: same query.
+    query = select(Event).options(joinedload(Event.questions)).where(Event.slug == slug)
+    event = db.session.scalars(query).unique().first()
     if event is None or event.status == EventStatus.DRAFT:
         return None
     return event

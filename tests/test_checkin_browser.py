@@ -4,7 +4,6 @@ then a handheld scanner typing a code and Enter."""
 import email
 import shutil
 import statistics
-import threading
 from email import policy
 from io import BytesIO
 from pathlib import Path
@@ -13,7 +12,6 @@ import pytest
 from checkin_helpers import door_with_token, event_today, guest
 from PIL import Image
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from eventdesk.db import db
 from eventdesk.mail.models import OutboxMessage
@@ -27,17 +25,6 @@ FLAGS = [
     "--disable-component-update", "--no-first-run", "--disable-sync",
 ]
 TABLET = {"width": 1024, "height": 768}
-
-
-@pytest.fixture
-def live_server(app):
-    """Serve the test app on a free loopback port in a thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 @pytest.fixture

@@ -116,3 +116,16 @@ def test_registration_refused_before_opening_and_after_closing(make_event, now):
     assert service.register(
         event, name="A", email="a@example.org", now=now + timedelta(days=1, hours=1)
     )
+
+
+def test_repeats_mail_the_guest_once_per_pause(make_event, now):
+    from sqlalchemy import func, select
+
+    from eventdesk.mail.models import OutboxMessage
+
+    event = make_event()
+    register(event, "a@example.org", now)
+    for _ in range(3):
+        register(event, "a@example.org", now)
+    reminders = db.session.scalar(select(func.count()).where(OutboxMessage.kind == "reminder"))
+    assert reminders == 1

@@ -7,7 +7,7 @@ language.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from eventdesk.db import db, utcnow
 from eventdesk.events.models import Event
 from eventdesk.mail.mime import OutgoingMail
+from eventdesk.mail.models import OutboxMessage
 from eventdesk.mail.outbox import enqueue
 from eventdesk.registration.models import Registration, RegistrationStatus
 from eventdesk.tickets.calendar import Method
@@ -82,8 +83,28 @@ def registration_promoted(registration: Registration, *, now: datetime | None = 
         ), now)
 
 
+# A repeated registration mails the guest at most this often, so that a
+# stranger cannot flood someone's inbox by registering their address again.
+REPEAT_MAIL_PAUSE = timedelta(minutes=10)
+
+
+def _reminded_since(registration: Registration, moment: datetime) -> bool:
+    return db.session.scalar(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.registration_id == registration.id,
+            OutboxMessage.kind == "reminder",
+            OutboxMessage.created_at > moment,
+        )
+        .limit(1)
+    ) is not None
+
+
 def registration_repeated(registration: Registration, *, now: datetime | None = None) -> None:
     """Queue a reminder after a repeated registration: the ticket again, or the waiting place."""
+    now = now or utcnow()
+    if _reminded_since(registration, now - REPEAT_MAIL_PAUSE):
+        return
     with _guest_language(registration) as title:
         if registration.status == RegistrationStatus.CONFIRMED:
             text = _with_ticket(

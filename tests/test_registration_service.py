@@ -3,9 +3,11 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from eventdesk.db import db
 from eventdesk.events.models import EventStatus
+from eventdesk.mail.models import OutboxMessage
 from eventdesk.registration import errors, seats, service
 from eventdesk.registration.models import RegistrationStatus
 
@@ -119,10 +121,6 @@ def test_registration_refused_before_opening_and_after_closing(make_event, now):
 
 
 def test_repeats_mail_the_guest_once_per_pause(make_event, now):
-    from sqlalchemy import func, select
-
-    from eventdesk.mail.models import OutboxMessage
-
     event = make_event()
     register(event, "a@example.org", now)
     for _ in range(3):

@@ -104,7 +104,7 @@ def upload():
     """Check an uploaded list and show what importing it would do."""
     form = UploadForm()
     if not form.validate():
-        flash(" ".join(form.file.errors) or _("Please choose a file."), "error")
+        flash(" ".join(map(str, form.file.errors)) or _("Please choose a file."), "error")
         return redirect(url_for(".overview"))
     data = form.file.data.read()
     try:

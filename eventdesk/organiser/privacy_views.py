@@ -22,7 +22,7 @@ def set_retention(slug: str):
         db.session.commit()
         flash(_("The retention period is saved."), "success")
     else:
-        flash(" ".join(form.days.errors) or _("Please enter a number of days."), "error")
+        flash(" ".join(map(str, form.days.errors)) or _("Please enter a number of days."), "error")
     return redirect(url_for("organiser.edit_event", slug=slug) + "#privacy")
 
 

@@ -8,15 +8,15 @@ for writes).
 """
 
 import argparse
-import sqlite3
 from datetime import UTC, datetime
 
-from flask import Flask, abort, has_request_context, redirect, render_template_string, request
+from flask import Flask, abort, redirect, render_template_string, request
 from flask_sqlalchemy import SQLAlchemy
-from gunicorn.app.base import BaseApplication
-from sqlalchemy import DateTime, String, event, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import DateTime, String, select, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from eventdesk.db import configure_sqlite
+from eventdesk.server import GunicornServer, gunicorn_options
 
 
 class Base(DeclarativeBase):
@@ -40,31 +40,15 @@ PAGE = """<!doctype html><title>{{ item.name }}</title>
 <h1>{{ item.name }}</h1><p>{{ item.email }}: {{ item.hits }}</p>"""
 
 
-@event.listens_for(Engine, "connect")
-def _configure_sqlite(dbapi_connection, connection_record) -> None:
-    if not isinstance(dbapi_connection, sqlite3.Connection):
-        return
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON",
-                   "busy_timeout=15000"):
-        cursor.execute(f"PRAGMA {pragma}")
-    cursor.close()
-
-
-@event.listens_for(Engine, "begin")
-def _begin_sqlite(conn) -> None:
-    if conn.dialect.name == "sqlite":
-        reads = has_request_context() and request.method == "GET"
-        conn.exec_driver_sql("BEGIN" if reads else "BEGIN IMMEDIATE")
-
-
 def create_reference_app(database_url: str) -> Flask:
     """Create the reference app on ``database_url``."""
     app = Flask(__name__)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
     db.init_app(app)
+    with app.app_context():
+        # The same SQLite settings and transaction starts as eventdesk's.
+        configure_sqlite(db.engine)
 
     @app.get("/items/<int:item_id>")
     def show(item_id: int):
@@ -107,22 +91,8 @@ def prepare(database_url: str, rows: int = 100) -> None:
         db.engine.dispose()
 
 
-class _Gunicorn(BaseApplication):
-    def __init__(self, app: Flask, options: dict) -> None:
-        self.application = app
-        self.options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self) -> Flask:
-        return self.application
-
-
 def main() -> None:
-    """Serve the reference app with the options of ``eventdesk.server.run_gunicorn``."""
+    """Serve the reference app exactly as ``eventdesk serve`` serves eventdesk."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
@@ -131,16 +101,8 @@ def main() -> None:
     args = parser.parse_args()
     prepare(args.database_url)
     app = create_reference_app(args.database_url)
-    options = {
-        "bind": f"{args.host}:{args.port}",
-        "workers": args.workers,
-        "worker_class": "gthread",
-        "threads": 4,
-        "accesslog": "-",
-        "timeout": 60,
-        "graceful_timeout": 10,
-    }
-    _Gunicorn(app, options).run()
+    options = gunicorn_options(host=args.host, port=args.port, workers=args.workers)
+    GunicornServer(app, options).run()
 
 
 if __name__ == "__main__":

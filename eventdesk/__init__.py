@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from eventdesk import errors, i18n, mail, models  # noqa: F401  (models: complete metadata)
 from eventdesk.auth import service as _auth_service  # noqa: F401  (registers the user loader)
 from eventdesk.config import load_config
-from eventdesk.db import db
+from eventdesk.db import configure_sqlite, db
 from eventdesk.extensions import csrf, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -37,6 +37,8 @@ def create_app(config: Mapping | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -1,6 +1,5 @@
 """The database handle, the declarative base and SQLite connection settings."""
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -73,24 +72,29 @@ def reading_only() -> Iterator[None]:
         _reading_only.reset(token)
 
 
-@event.listens_for(Engine, "connect")
+def configure_sqlite(engine: Engine) -> None:
+    """Give a SQLite engine WAL mode, a busy timeout and write-locking transactions.
+
+    Registered on eventdesk's own engine only, not on every engine in the process.
+    """
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
+
+
 def _configure_sqlite(dbapi_connection, connection_record) -> None:
-    if not isinstance(dbapi_connection, sqlite3.Connection):
-        return
     # Let SQLAlchemy's "begin" hook below choose how each transaction starts.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    # The timeout first: switching to WAL may itself have to wait for a lock.
+    cursor.execute("PRAGMA busy_timeout=15000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()
 
 
-@event.listens_for(Engine, "begin")
 def _begin_sqlite(conn) -> None:
-    if conn.dialect.name != "sqlite":
-        return
     # A deferred transaction that reads and then writes fails at once with
     # SQLITE_BUSY when another writer got in between; taking the write lock
     # up front makes concurrent writers queue on the busy timeout instead.

@@ -4,7 +4,9 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 
-class _Gunicorn(BaseApplication):
+class GunicornServer(BaseApplication):
+    """Gunicorn serving an app object that already exists."""
+
     def __init__(self, app: Flask, options: dict) -> None:
         self.application = app
         self.options = options
@@ -18,15 +20,9 @@ class _Gunicorn(BaseApplication):
         return self.application
 
 
-def run_gunicorn(app: Flask, *, host: str, port: int, workers: int) -> None:
-    """Serve ``app`` with ``workers`` sync gunicorn workers until stopped."""
-    # The app was created before forking; drop pooled connections so no two
-    # workers ever share a database socket.
-    from eventdesk.db import db
-
-    with app.app_context():
-        db.engine.dispose()
-    options = {
+def gunicorn_options(*, host: str, port: int, workers: int) -> dict:
+    """Return the gunicorn settings eventdesk is served with."""
+    return {
         "bind": f"{host}:{port}",
         "workers": workers,
         "worker_class": "gthread",
@@ -34,5 +30,18 @@ def run_gunicorn(app: Flask, *, host: str, port: int, workers: int) -> None:
         "accesslog": "-",
         "timeout": 60,
         "graceful_timeout": 10,
+        # One shared control socket path per user would make two instances on
+        # one machine (blue/green, or several ports) fight over it.
+        "control_socket_disable": True,
     }
-    _Gunicorn(app, options).run()
+
+
+def run_gunicorn(app: Flask, *, host: str, port: int, workers: int) -> None:
+    """Serve ``app`` with ``workers`` gunicorn workers of 4 threads each until stopped."""
+    # The app was created before forking; drop pooled connections so no two
+    # workers ever share a database socket.
+    from eventdesk.db import db
+
+    with app.app_context():
+        db.engine.dispose()
+    GunicornServer(app, gunicorn_options(host=host, port=port, workers=workers)).run()

@@ -4,6 +4,9 @@ from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
+
+from eventdesk.db import db
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -35,8 +38,21 @@ def render_error(code: int, detail: str | None = None):
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
+class DatabaseIntegerConverter(IntegerConverter):
+    """An ``<int:...>`` URL part that fits a database integer column.
+
+    A larger number in a forged URL is then a plain 404, where PostgreSQL
+    would otherwise refuse the query.
+    """
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
-    """Register the error handlers."""
+    """Register the error handlers and the bounded ``int`` URL converter."""
+    app.url_map.converters["int"] = DatabaseIntegerConverter
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -51,4 +67,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        # A failed statement leaves the transaction unusable for the error page.
+        db.session.rollback()
         return render_error(500)

@@ -7,6 +7,7 @@ binary or full of markup, as an anonymous visitor and as an admin.
 
 import pytest
 from backoffice import add_guest, login, make_user
+from werkzeug.routing import IntegerConverter
 
 from eventdesk.auth.models import Role
 from eventdesk.db import db
@@ -38,7 +39,7 @@ def path_values(rule, world) -> list[dict]:
     """Real values for the rule's arguments, and forged ones."""
     real, forged = {}, {}
     for argument, converter in rule._converters.items():
-        is_int = type(converter).__name__ == "IntegerConverter"
+        is_int = isinstance(converter, IntegerConverter)
         if argument == "slug":
             real[argument] = world["slug"]
         elif is_int:

@@ -1,4 +1,4 @@
-"""The attendee list as CSV, streamed row by row (GUIDE section 4).
+"""The attendee list as CSV, streamed row by row, in the shape Dutch Excel reads well.
 
 Excel dialect: UTF-8 with BOM, ';' between fields, CRLF, every field quoted;
 the plain dialect uses ',' for scripts. Cells a guest or organiser typed are

@@ -65,6 +65,36 @@ def registration_by_token(token: str) -> Registration | None:
     return db.session.scalar(select(Registration).where(Registration.manage_token == token))
 
 
+def _new_registration(
+    event: Event,
+    *,
+    name: str,
+    email: str,
+    organisation: str,
+    answers: Mapping[str, str],
+    language: str,
+    now: datetime,
+) -> Registration:
+    """Build a waiting registration, not yet added to the session."""
+    return Registration(
+        event=event,
+        status=RegistrationStatus.WAITLISTED,
+        name=name,
+        email=email.strip(),
+        email_normalized=normalize_email(email),
+        organisation=organisation,
+        answers=dict(answers),
+        language=language,
+        consented_at=now,
+        created_at=now,
+        # Set now rather than at INSERT: a ticket mail built before the
+        # INSERT needs them.
+        uid=new_uid(),
+        manage_token=new_manage_token(),
+        calendar_sequence=0,
+    )
+
+
 def register(
     event: Event,
     *,
@@ -95,21 +125,9 @@ def register(
 
     existing = find_registration(event, email)
     if existing is None:
-        registration = Registration(
-            event=event,
-            status=RegistrationStatus.WAITLISTED,
-            name=name,
-            email=email.strip(),
-            email_normalized=normalize_email(email),
-            organisation=organisation,
-            answers=dict(answers or {}),
-            language=language,
-            consented_at=now,
-            created_at=now,
-            # Set now rather than at INSERT: the ticket mail below needs them.
-            uid=new_uid(),
-            manage_token=new_manage_token(),
-            calendar_sequence=0,
+        registration = _new_registration(
+            event, name=name, email=email, organisation=organisation,
+            answers=answers or {}, language=language, now=now,
         )
         prepared = None
         if not waitlist_only and event.seats_left != 0:
@@ -210,17 +228,9 @@ def add_by_hand(
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
         raise AlreadyRegistered(existing)
     if existing is None:
-        registration = Registration(
-            event=event,
-            status=RegistrationStatus.WAITLISTED,
-            name=name,
-            email=email.strip(),
-            email_normalized=normalize_email(email),
-            organisation=organisation,
-            answers={},
-            language=language,
-            consented_at=now,
-            created_at=now,
+        registration = _new_registration(
+            event, name=name, email=email, organisation=organisation,
+            answers={}, language=language, now=now,
         )
         try:
             with db.session.begin_nested():

@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from eventdesk import errors, i18n, mail, models  # noqa: F401  (models: complete metadata)
 from eventdesk.auth import service as _auth_service  # noqa: F401  (registers the user loader)
+from eventdesk.auth.sessions import CookieSessionInterface
 from eventdesk.config import load_config
 from eventdesk.db import configure_sqlite, db
 from eventdesk.extensions import csrf, login_manager, migrate
@@ -30,6 +31,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         static_folder=_site_dir("static"),
     )
     load_config(app, config)
+    app.session_interface = CookieSessionInterface()
     if app.config.get("PROXIES"):
         # Behind N load balancers/proxies: take the client's address and scheme
         # from the headers they set (login limits count per client address).

@@ -15,6 +15,12 @@ from eventdesk.extensions import csrf
 
 SESSION_KEY = "doors"
 _EVENT_BY_SLUG = select(Event).where(Event.slug == bindparam("slug"))
+# A scanner's call in one statement: the event and the door its token opens there.
+_EVENT_AND_DOOR = (
+    select(Event, Door)
+    .join(Door, Door.event_id == Event.id)
+    .where(Event.slug == bindparam("slug"), Door.token_hash == bindparam("token_hash"))
+)
 
 
 def event_by_slug(slug: str) -> Event | None:
@@ -22,6 +28,25 @@ def event_by_slug(slug: str) -> Event | None:
     if len(slug) > 80:
         return None
     return db.session.scalar(_EVENT_BY_SLUG, {"slug": slug})
+
+
+def scanning_at(slug: str, *, check_csrf: bool) -> tuple[Event | None, Door | None]:
+    """Return the event with ``slug`` and the door this request scans at there.
+
+    The door is None when this request may not scan at the event; the event
+    is None when there is no such event.
+    """
+    token = bearer_token()
+    if token is None or len(slug) > 80 or not doors.well_formed_token(token):
+        event = event_by_slug(slug)
+        return event, door_for_request(event, check_csrf=check_csrf) if event else None
+    found = db.session.execute(
+        _EVENT_AND_DOOR, {"slug": slug, "token_hash": doors.hash_token(token)}
+    ).first()
+    if found is not None and found.Door.active:
+        return found.Event, found.Door
+    # Refused: only now tell an unknown event (404) from a wrong token (401).
+    return event_by_slug(slug), None
 
 
 def opens_before() -> timedelta | None:

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
 
 from eventdesk.checkin import listing, scanlog, service
-from eventdesk.checkin.access import door_for_request, event_by_slug, opens_before
+from eventdesk.checkin.access import opens_before, scanning_at
 from eventdesk.checkin.models import Door
 from eventdesk.checkin.walkin import walk_in
 from eventdesk.db import db, utcnow
@@ -31,10 +31,9 @@ def _problem(code: int, reason: str, message: str):
 
 
 def _door(slug: str, *, writes: bool) -> tuple[Event, Door]:
-    event = event_by_slug(slug)
+    event, door = scanning_at(slug, check_csrf=writes)
     if event is None:
         abort(404)
-    door = door_for_request(event, check_csrf=writes)
     if door is None:
         message = _("Sign in at the door, or send a valid door token. Revoked doors are refused.")
         abort(_problem(401, "unauthorized", message))

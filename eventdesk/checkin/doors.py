@@ -106,9 +106,14 @@ def revoke_door(door: Door, *, now: datetime) -> None:
     db.session.flush()
 
 
+def well_formed_token(token: str) -> bool:
+    """Tell whether ``token`` could be a door token at all."""
+    return 0 < len(token) <= 100 and token.startswith(TOKEN_PREFIX)
+
+
 def door_by_token(token: str) -> Door | None:
     """Return the active door whose token this is."""
-    if not token or len(token) > 100 or not token.startswith(TOKEN_PREFIX):
+    if not well_formed_token(token):
         return None
     door = db.session.scalar(_BY_TOKEN_HASH, {"token_hash": hash_token(token)})
     if door is None or not door.active:

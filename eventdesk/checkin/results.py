@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from eventdesk.events.models import Event
-from eventdesk.registration.models import Registration
+from eventdesk.registration.models import Registration, RegistrationStatus
 
 OK = "ok"
 ERROR = "error"
@@ -27,13 +28,26 @@ REASONS = (
 )
 
 
+class Attendee(Protocol):
+    """What an answer tells about a guest: a registration, or a row read for the scan."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def organisation(self) -> str: ...
+    @property
+    def status(self) -> RegistrationStatus: ...
+
+
 @dataclass(frozen=True)
 class Result:
     """What a scan, undo or walk-in did, and about whom."""
 
     status: str
     reason: str | None = None
-    registration: Registration | None = None
+    registration: Registration | Attendee | None = None
     checked_in_at: datetime | None = None
     door: str | None = None
     replayed: bool = False

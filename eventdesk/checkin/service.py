@@ -22,13 +22,10 @@ DEFAULT_OPENS_BEFORE = timedelta(hours=12)
 
 
 # Built once: the scan path runs these on every request, and building a
-# statement costs more than SQLite takes to run it.
+# statement costs more than SQLite takes to run it. Core statements, not ORM
+# ones: the ORM derives an UPDATE's cache key anew on every call.
 _REGISTRATIONS = Registration.__table__
-_BY_CODE = (
-    select(Registration)
-    .where(Registration.ticket_code == bindparam("code"))
-    .execution_options(populate_existing=True)
-)
+_DOORS = Door.__table__
 
 _CHECK_IN = (
     update(_REGISTRATIONS)
@@ -40,18 +37,30 @@ _CHECK_IN = (
     .values(checked_in_at=bindparam("now"), checked_in_door_id=bindparam("door"))
 )
 # The common case in one statement: admit the confirmed, not yet checked-in
-# owner of this code at this event, and hand the row back for the answer.
+# owner of this code at this event, and hand back what the answer shows.
 _ADMIT_BY_CODE = (
-    update(Registration)
+    update(_REGISTRATIONS)
     .where(
-        Registration.ticket_code == bindparam("code"),
-        Registration.event_id == bindparam("event"),
-        Registration.checked_in_at.is_(None),
-        Registration.status == RegistrationStatus.CONFIRMED,
+        _REGISTRATIONS.c.ticket_code == bindparam("code"),
+        _REGISTRATIONS.c.event_id == bindparam("event"),
+        _REGISTRATIONS.c.checked_in_at.is_(None),
+        _REGISTRATIONS.c.status == RegistrationStatus.CONFIRMED.value,
     )
     .values(checked_in_at=bindparam("now"), checked_in_door_id=bindparam("door"))
-    .returning(Registration)
-    .execution_options(synchronize_session=False)
+    .returning(_REGISTRATIONS.c.id, _REGISTRATIONS.c.name, _REGISTRATIONS.c.organisation,
+               _REGISTRATIONS.c.status)
+)
+# A refused code: its guest, and the door that let them in, in one read.
+_EXPLAIN = (
+    select(
+        _REGISTRATIONS.c.id, _REGISTRATIONS.c.event_id, _REGISTRATIONS.c.name,
+        _REGISTRATIONS.c.organisation, _REGISTRATIONS.c.status,
+        _REGISTRATIONS.c.checked_in_at, _DOORS.c.name.label("door_name"),
+    )
+    .select_from(
+        _REGISTRATIONS.outerjoin(_DOORS, _DOORS.c.id == _REGISTRATIONS.c.checked_in_door_id)
+    )
+    .where(_REGISTRATIONS.c.ticket_code == bindparam("code"))
 )
 
 
@@ -62,43 +71,46 @@ def checkin_open(event: Event, *, now: datetime, opens_before: timedelta | None)
     return opens_before is None or now >= event.starts_at - opens_before
 
 
-def find_by_code(code: str) -> Registration | None:
-    """Return the registration owning a (clean) ticket code, of any event."""
-    if not looks_like_ticket_code(code):
-        return None
-    return db.session.scalar(_BY_CODE, {"code": code})
-
-
 def _admit(event: Event, registration: Registration | None, *, door: Door, now: datetime,
-           opens_before: timedelta | None, tried: bool = False) -> r.Result:
-    """Check in ``registration``, or say why not.
-
-    ``tried``: the one-statement check-in already failed for this freshly read
-    row, so only a guest who looks admissible now (undone a moment ago) is retried.
-    """
+           opens_before: timedelta | None) -> r.Result:
+    """Check in ``registration``, or say why not."""
     if registration is None:
         return r.Result(r.ERROR, r.UNKNOWN)
     if registration.event_id != event.id:
         return r.Result(r.ERROR, r.WRONG_EVENT, registration)
     if not checkin_open(event, now=now, opens_before=opens_before):
         return r.Result(r.ERROR, r.NOT_OPEN, registration)
-    admissible = (
-        registration.status == RegistrationStatus.CONFIRMED and registration.checked_in_at is None
-    )
-    if not tried or admissible:
-        changed = db.session.execute(
-            _CHECK_IN, {"registration": registration.id, "now": now, "door": door.id}
-        ).rowcount
-        if changed == 1:
-            # The UPDATE said it all; reading the row back would only cost a query.
-            db.session.expire(registration, ["checked_in_at", "checked_in_door_id", "updated_at"])
-            return r.Result(r.OK, None, registration, checked_in_at=now, door=door.name)
-        db.session.refresh(registration)
+    changed = db.session.execute(
+        _CHECK_IN, {"registration": registration.id, "now": now, "door": door.id}
+    ).rowcount
+    if changed == 1:
+        # The UPDATE said it all; reading the row back would only cost a query.
+        db.session.expire(registration, ["checked_in_at", "checked_in_door_id", "updated_at"])
+        return r.Result(r.OK, None, registration, checked_in_at=now, door=door.name)
+    db.session.refresh(registration)
     if registration.status == RegistrationStatus.CANCELLED:
         return r.Result(r.ERROR, r.CANCELLED, registration)
     if registration.status == RegistrationStatus.WAITLISTED:
         return r.Result(r.ERROR, r.WAITLISTED, registration)
     return current_state(registration, r.ERROR, r.ALREADY_CHECKED_IN)
+
+
+def _refusal(event: Event, guest, *, is_open: bool) -> r.Result | None:
+    """Say why the code read as ``guest`` was refused; None if it looks admissible now."""
+    if guest is None:
+        return r.Result(r.ERROR, r.UNKNOWN)
+    if guest.event_id != event.id:
+        return r.Result(r.ERROR, r.WRONG_EVENT, guest)
+    if not is_open:
+        return r.Result(r.ERROR, r.NOT_OPEN, guest)
+    if guest.status == RegistrationStatus.CANCELLED:
+        return r.Result(r.ERROR, r.CANCELLED, guest)
+    if guest.status == RegistrationStatus.WAITLISTED:
+        return r.Result(r.ERROR, r.WAITLISTED, guest)
+    if guest.checked_in_at is None:
+        return None
+    return r.Result(r.ERROR, r.ALREADY_CHECKED_IN, guest, checked_in_at=guest.checked_in_at,
+                    door=guest.door_name)
 
 
 def check_in(event: Event, raw_code: str, *, door: Door, nonce: str | None, now: datetime,
@@ -110,15 +122,20 @@ def check_in(event: Event, raw_code: str, *, door: Door, nonce: str | None, now:
         code = clean_ticket_code(raw)
         if not looks_like_ticket_code(code):
             return r.Result(r.ERROR, r.UNKNOWN)
-        if checkin_open(event, now=now, opens_before=opens_before):
-            admitted = db.session.scalar(
-                _ADMIT_BY_CODE, {"code": code, "event": event.id, "now": now, "door": door.id}
-            )
-            if admitted is not None:
-                return r.Result(r.OK, None, admitted, checked_in_at=now, door=door.name)
-        # Refused: look the code up to say why.
-        return _admit(event, find_by_code(code), door=door, now=now, opens_before=opens_before,
-                      tried=True)
+        is_open = checkin_open(event, now=now, opens_before=opens_before)
+        params = {"code": code, "event": event.id, "now": now, "door": door.id}
+        # A second round only when a check-in was undone between the UPDATE
+        # and the read that explains its refusal.
+        for _ in range(2):
+            if is_open:
+                admitted = db.session.execute(_ADMIT_BY_CODE, params).first()
+                if admitted is not None:
+                    return r.Result(r.OK, None, admitted, checked_in_at=now, door=door.name)
+            guest = db.session.execute(_EXPLAIN, {"code": code}).first()
+            refused = _refusal(event, guest, is_open=is_open)
+            if refused is not None:
+                return refused
+        return r.Result(r.ERROR, r.ALREADY_CHECKED_IN, guest, door=guest.door_name)
 
     return recorded(event, door, action=ScanAction.CHECK_IN, raw=raw, nonce=nonce, now=now,
                     decide=decide)

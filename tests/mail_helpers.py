@@ -9,6 +9,10 @@ from email import policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from flask import Flask
+
+from eventdesk.mail.transport import make_transport
+from eventdesk.mail.worker import WorkerSettings, deliver_batch
 
 
 @dataclass
@@ -116,3 +120,17 @@ def parts_by_type(message: EmailMessage) -> dict[str, list[EmailMessage]]:
         if not part.is_multipart():
             found.setdefault(part.get_content_type(), []).append(part)
     return found
+
+
+def deliver(app: Flask) -> None:
+    """Render and send everything that is due, as the worker does, with the app's transport.
+
+    Without an SMTP server configured that is the development mailbox, which
+    keeps each mail's bytes in the outbox.
+    """
+    transport = make_transport(app.config)
+    try:
+        while deliver_batch(transport, settings=WorkerSettings()).claimed:
+            pass
+    finally:
+        transport.close()

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from checkin_helpers import door_with_token, event_today, guest
+from flask import current_app
+from mail_helpers import deliver
 from PIL import Image
 from sqlalchemy import select
 
@@ -28,17 +30,17 @@ TABLET = {"width": 1024, "height": 768}
 
 
 @pytest.fixture
-def playwright():
+def playwright(playwright_instance):
+    """The session's Playwright: these tests launch chromium with camera flags of their own."""
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         pytest.skip("Debian chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as engine:
-        yield engine
+    return playwright_instance
 
 
 def mailed_qr(registration) -> Image.Image:
-    """Return the inline QR image of the ticket mail in the outbox."""
+    """Return the inline QR image of the ticket mail, rendered and sent as the worker does."""
+    db.session.commit()
+    deliver(current_app)
     message = db.session.scalar(
         select(OutboxMessage).where(OutboxMessage.registration_id == registration.id)
     )

@@ -21,7 +21,13 @@ from eventdesk.mail.transport import (
     make_transport,
     parse_smtp_url,
 )
-from eventdesk.mail.worker import WorkerSettings, claim_batch, deliver_batch, run_worker
+from eventdesk.mail.worker import (
+    WorkerSettings,
+    claim_batch,
+    deliver_batch,
+    render_claimed,
+    run_worker,
+)
 from eventdesk.registration import service
 
 FAST = {
@@ -163,8 +169,10 @@ def test_crash_in_mid_send_resends_once_with_the_same_message_id(app, smtp, make
     settings = WorkerSettings(lease=timedelta(minutes=5))
     transport = make_transport(app.config)
 
-    # A worker claims and sends, then dies before recording the result.
-    [(message_id, recipient, raw)] = claim_batch(token="x" * 32, now=utcnow(), settings=settings)
+    # A worker claims, renders and sends, then dies before recording the result.
+    [(message_id, _, draft)] = claim_batch(token="x" * 32, now=utcnow(), settings=settings)
+    assert draft is None  # queued as a draft: rendered by the worker
+    recipient, raw = render_claimed(message_id, "x" * 32, now=utcnow())
     transport.send(raw, recipient)
     transport.close()
 
@@ -345,7 +353,8 @@ def test_organisers_see_failed_mail_and_retry_it(app, smtp, make_event, now):
     [failed] = failed_messages(event)
     assert failed.recipient == "refuse@example.org" and "550" in failed.last_error
     assert outbox_counts(event) == {
-        OutboxStatus.PENDING: 0, OutboxStatus.SENT: 1, OutboxStatus.FAILED: 1
+        OutboxStatus.PENDING: 0, OutboxStatus.SENT: 1, OutboxStatus.FAILED: 1,
+        OutboxStatus.SUPERSEDED: 0,
     }
 
     retry_message(failed, now=utcnow())

@@ -5,6 +5,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask import current_app
+from mail_helpers import deliver
 from sqlalchemy import func, select
 
 from eventdesk.db import db
@@ -33,6 +35,8 @@ def answered(event, value="yes") -> dict:
 
 
 def manage_link_from_outbox(address: str) -> str:
+    db.session.commit()
+    deliver(current_app)
     message = db.session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.recipient.contains(address))

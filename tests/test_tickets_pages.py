@@ -4,12 +4,14 @@ import io
 
 import pytest
 import zxingcpp
+from flask import current_app
 from icalendar import Calendar
+from mail_helpers import deliver
 from PIL import Image
 from sqlalchemy import select
 
 from eventdesk.db import db
-from eventdesk.mail.models import OutboxMessage
+from eventdesk.mail.models import OutboxMessage, OutboxStatus
 from eventdesk.registration import service
 from eventdesk.tickets.service import NoTicket, reissue_ticket, resend_ticket, resend_tickets
 
@@ -98,7 +100,9 @@ def test_guest_reissues_the_ticket(client, make_event, now):
     assert old_code not in client.get(f"/r/{token}").get_data(as_text=True)
     assert decode_png(client.get(f"/r/{token}/qr.png").data) == [registration.ticket_code]
     assert outbox_kinds() == ["confirmed", "reissued"]
+    deliver(current_app)
     reissued = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert reissued.status == OutboxStatus.SENT
     assert registration.ticket_code.encode() in reissued.raw
     assert client.get(f"/r/{token}/reissue").status_code == 405
 

@@ -17,10 +17,10 @@ from eventdesk.mail import mime
 from eventdesk.mail.address import mail_address, new_message_id, sender_address
 from eventdesk.mail.mime import OutgoingMail
 from eventdesk.mail.models import OutboxMessage
-from eventdesk.mail.outbox import enqueue
 from eventdesk.registration.models import Registration
 from eventdesk.tickets.calendar import Method
-from eventdesk.tickets.mails import MailText, build_guest_mail
+from eventdesk.tickets.drafts import queue_guest_mail
+from eventdesk.tickets.mails import MailText
 
 
 def _event_facts(event: Event, language: str) -> dict:
@@ -145,9 +145,7 @@ def queue_invitations(invitees, *, event: Event, reminder: bool = False, now: da
     return len(rows)
 
 
-def companion_ticket(
-    companion: Registration, guest: Registration, *, own_address: bool, now: datetime
-) -> None:
+def companion_ticket(companion: Registration, guest: Registration, *, own_address: bool) -> None:
     """Queue a companion's own ticket: to them, or to the guest who brings them."""
     if companion.status.value != "confirmed":
         return
@@ -171,5 +169,4 @@ def companion_ticket(
                 with_ticket=True,
                 invite=Method.REQUEST,
             )
-        message = build_guest_mail(companion, text, now=now)
-    enqueue(message, kind="companion_ticket", registration=companion)
+    queue_guest_mail(companion, "companion_ticket", text)

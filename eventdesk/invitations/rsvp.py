@@ -158,7 +158,7 @@ def _add_companion(guest: Registration, companion: Companion, *, now: datetime) 
         registration.confirmed_at = now
         registration.ticket_code = new_ticket_code()
     db.session.flush()
-    mails.companion_ticket(registration, guest, own_address=bool(own_address), now=now)
+    mails.companion_ticket(registration, guest, own_address=bool(own_address))
     return registration
 
 

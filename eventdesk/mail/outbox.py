@@ -36,3 +36,27 @@ def enqueue(
     db.session.add(item)
     db.session.flush()
     return item
+
+
+def enqueue_draft(
+    draft: dict, *, kind: str, registration: Registration, recipient: str, subject: str
+) -> OutboxMessage:
+    """Store what a guest mail is to say; the worker renders and sends it after commit.
+
+    ``draft`` must be JSON; the renderer that reads it is the tickets
+    package's (``eventdesk.tickets.drafts``). The Message-ID is given when the
+    worker renders the mail and is kept with its bytes from then on.
+    """
+    if registration.id is None:
+        db.session.flush()
+    # Not flushed here: a change that mails many guests inserts them all at once.
+    item = OutboxMessage(
+        kind=kind,
+        registration_id=registration.id,
+        recipient=recipient,
+        subject=subject[:300],
+        draft=draft,
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(item)
+    return item

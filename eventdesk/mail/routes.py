@@ -24,6 +24,14 @@ def _message_or_404(message_id: int) -> OutboxMessage:
     return db.get_or_404(OutboxMessage, message_id)
 
 
+def _raw_or_404(message_id: int) -> bytes:
+    """Return the message's bytes; a draft the worker has not rendered yet has none."""
+    raw = _message_or_404(message_id).raw
+    if raw is None:
+        abort(404)
+    return raw
+
+
 @bp.get("")
 def index():
     """List the newest messages in the outbox."""
@@ -37,6 +45,8 @@ def index():
 def show(message_id: int):
     """Show one message: headers, the HTML as a client shows it, text and attachments."""
     item = _message_or_404(message_id)
+    if item.raw is None:
+        return render_template("dev/message.html", item=item, message=None)
     message = mailbox.parse(item.raw)
     return render_template(
         "dev/message.html",
@@ -51,8 +61,7 @@ def show(message_id: int):
 @bp.get("/<int:message_id>/html")
 def html(message_id: int):
     """Serve the HTML body with its cid: images linked to this mailbox."""
-    item = _message_or_404(message_id)
-    message = mailbox.parse(item.raw)
+    message = mailbox.parse(_raw_or_404(message_id))
     body = mailbox.body(message, "html")
     if body is None:
         abort(404)
@@ -67,7 +76,7 @@ def html(message_id: int):
 @bp.get("/<int:message_id>/cid/<path:cid>")
 def cid(message_id: int, cid: str):
     """Serve an inline part by its Content-ID."""
-    part = mailbox.part_by_cid(mailbox.parse(_message_or_404(message_id).raw), cid)
+    part = mailbox.part_by_cid(mailbox.parse(_raw_or_404(message_id)), cid)
     if part is None:
         abort(404)
     return Response(part.get_payload(decode=True), mimetype=part.get_content_type())
@@ -76,7 +85,7 @@ def cid(message_id: int, cid: str):
 @bp.get("/<int:message_id>/part/<int:index>")
 def part(message_id: int, index: int):
     """Download one part of the message."""
-    found = mailbox.part_at(mailbox.parse(_message_or_404(message_id).raw), index)
+    found = mailbox.part_at(mailbox.parse(_raw_or_404(message_id)), index)
     if found is None:
         abort(404)
     filename = found.get_filename() or f"part-{index}"
@@ -90,9 +99,8 @@ def part(message_id: int, index: int):
 @bp.get("/<int:message_id>.eml")
 def raw(message_id: int):
     """Download the message exactly as it is sent."""
-    item = _message_or_404(message_id)
     return Response(
-        item.raw,
+        _raw_or_404(message_id),
         mimetype="message/rfc822",
         headers={"Content-Disposition": f'attachment; filename="message-{message_id}.eml"'},
     )

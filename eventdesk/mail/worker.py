@@ -7,6 +7,9 @@ serialises claimers. Two workers therefore never hold the same message. A
 worker that dies keeps its claim until the lease ends; then the message is
 sent again, with the same bytes and Message-ID. No transaction is open while
 talking to the SMTP server, so registrations never wait for mail.
+
+Guest mails arrive as drafts (see ``eventdesk.tickets.drafts``): the worker
+renders each one once, stores its bytes and Message-ID, and only then sends.
 """
 
 import logging
@@ -21,9 +24,10 @@ from datetime import datetime, timedelta
 from flask import Flask
 from sqlalchemy import or_, select, update
 
-from eventdesk.db import db, utcnow
+from eventdesk.db import db, reading_only, utcnow
 from eventdesk.mail.models import OutboxMessage, OutboxStatus
 from eventdesk.mail.transport import ConnectionFailure, DeliveryError, make_transport
+from eventdesk.tickets import drafts
 
 log = logging.getLogger("eventdesk.mail")
 
@@ -71,6 +75,7 @@ class BatchResult:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    superseded: int = 0
     connection_lost: bool = False
     errors: list[str] = field(default_factory=list)
 
@@ -143,6 +148,42 @@ def _record_failure(
     return final
 
 
+def render_claimed(
+    message_id: int, token: str, *, now: datetime
+) -> tuple[str, bytes] | OutboxStatus:
+    """Render a claimed draft and keep its bytes; return (recipient, raw) to send.
+
+    Otherwise return the status the message has now: superseded when its news
+    is out of date, failed when it cannot be rendered at all (the rest of the
+    batch still goes), or pending when our claim ran out meanwhile.
+    """
+    # Read and render without SQLite's write lock: rendering takes a while.
+    with reading_only():
+        item = db.session.get(OutboxMessage, message_id)
+        try:
+            mail = drafts.render_draft(item, now=now)
+        except drafts.Superseded as reason:
+            outcome = {"status": OutboxStatus.SUPERSEDED, "last_error": f"not sent: {reason}"}
+        except Exception as error:
+            log.exception("could not render outbox message %s", message_id)
+            outcome = {"status": OutboxStatus.FAILED, "last_error": f"not rendered: {error}"}
+        else:
+            outcome = None
+        db.session.rollback()  # only read: end the snapshot
+    if outcome is not None:
+        _record(message_id, token, **outcome)
+        return outcome["status"]
+    table = OutboxMessage.__table__
+    kept = db.session.execute(
+        update(table)
+        .where(table.c.id == message_id, table.c.claimed_by == token, table.c.raw.is_(None))
+        .values(raw=mail.raw, message_id=mail.message_id, recipient=mail.recipient,
+                subject=mail.subject[:300])
+    ).rowcount
+    db.session.commit()
+    return (mail.recipient, mail.raw) if kept == 1 else OutboxStatus.PENDING
+
+
 def deliver_batch(
     transport,
     *,
@@ -163,6 +204,15 @@ def deliver_batch(
             for rest_id, _, _ in batch[position:]:
                 _record(rest_id, token)
             break
+        if raw is None:
+            rendered = render_claimed(message_id, token, now=now())
+            if rendered == OutboxStatus.SUPERSEDED:
+                result.superseded += 1
+            elif rendered == OutboxStatus.FAILED:
+                result.failed += 1
+            if isinstance(rendered, OutboxStatus):
+                continue
+            recipient, raw = rendered
         try:
             transport.send(raw, recipient)
         except DeliveryError as error:

@@ -10,12 +10,12 @@ from eventdesk.tickets.service import resend_ticket as _resend_ticket
 
 def event_changed(event: Event, *, now: datetime) -> int:
     """Queue updated tickets and calendar invites; return how many guests are told."""
-    return notify.event_changed(event, now=now)
+    return notify.event_changed(event)
 
 
 def event_cancelled(event: Event, *, now: datetime) -> int:
     """Queue the cancellation to every guest; return how many are told."""
-    return notify.event_cancelled(event, now=now)
+    return notify.event_cancelled(event)
 
 
 def resend_ticket(registration: Registration, *, now: datetime) -> None:

@@ -11,7 +11,6 @@ from sqlalchemy import func, select, update
 from eventdesk.db import db
 from eventdesk.events.models import Event
 from eventdesk.events.service import release_seat, take_seat
-from eventdesk.mail.mime import OutgoingMail
 from eventdesk.registration.errors import NoSeatFree, NotWaitlisted
 from eventdesk.registration.models import Registration, RegistrationStatus
 from eventdesk.tickets import notify
@@ -19,40 +18,38 @@ from eventdesk.tickets.codes import new_ticket_code
 
 
 def seat_or_waitlist(
-    registration: Registration,
-    *,
-    now: datetime,
-    waitlist_only: bool = False,
-    seated: bool | None = None,
-    prepared: OutgoingMail | None = None,
+    registration: Registration, *, now: datetime, waitlist_only: bool = False
 ) -> None:
-    """Confirm ``registration`` if it has (or now gets) a seat, else put it on the waiting list.
-
-    ``seated`` says the caller already claimed the seat; ``prepared`` is a
-    ticket mail built beforehand for the code already on the registration.
-    """
-    if seated is None:
-        seated = not waitlist_only and take_seat(registration.event)
-    if seated:
-        confirm(registration, now=now,
-                 ticket_code=registration.ticket_code if prepared else None)
-        notify.registration_confirmed(registration, prepared=prepared)
+    """Confirm ``registration`` if it gets a seat, else put it on the waiting list."""
+    if not waitlist_only and take_seat(registration.event):
+        confirm(registration, now=now)
     else:
-        if prepared is not None:
-            registration.ticket_code = None  # the seat went to someone else meanwhile
         registration.status = RegistrationStatus.WAITLISTED
         db.session.flush()
+    announce(registration)
+
+
+def announce(registration: Registration) -> None:
+    """Queue the mail for a seat just settled: the ticket, or the waiting-list notice."""
+    if registration.status == RegistrationStatus.CONFIRMED:
+        notify.registration_confirmed(registration)
+    else:
         notify.registration_waitlisted(registration)
 
 
-def confirm(
-    registration: Registration, *, now: datetime, ticket_code: str | None = None
-) -> None:
-    """Mark ``registration`` confirmed with a ticket code; its seat is already claimed."""
+def mark_confirmed(registration: Registration, *, now: datetime) -> None:
+    """Give ``registration`` its confirmed status and a ticket code, without flushing.
+
+    A new registration gets them before its INSERT, saving an UPDATE.
+    """
     registration.status = RegistrationStatus.CONFIRMED
     registration.confirmed_at = now
-    # ``ticket_code``: the code a ticket mail built beforehand already shows.
-    registration.ticket_code = ticket_code or new_ticket_code()
+    registration.ticket_code = new_ticket_code()
+
+
+def confirm(registration: Registration, *, now: datetime) -> None:
+    """Mark ``registration`` confirmed with a ticket code; its seat is already claimed."""
+    mark_confirmed(registration, now=now)
     db.session.flush()
 
 

@@ -30,9 +30,13 @@ from eventdesk.registration.models import (
     new_manage_token,
     new_uid,
 )
-from eventdesk.registration.seats import promote_waitlisted, seat_or_waitlist
+from eventdesk.registration.seats import (
+    announce,
+    mark_confirmed,
+    promote_waitlisted,
+    seat_or_waitlist,
+)
 from eventdesk.tickets import notify
-from eventdesk.tickets.codes import new_ticket_code
 
 
 @dataclass(frozen=True)
@@ -87,8 +91,6 @@ def _new_registration(
         language=language,
         consented_at=now,
         created_at=now,
-        # Set now rather than at INSERT: a ticket mail built before the
-        # INSERT needs them.
         uid=new_uid(),
         manage_token=new_manage_token(),
         calendar_sequence=0,
@@ -129,19 +131,13 @@ def register(
             event, name=name, email=email, organisation=organisation,
             answers=answers or {}, language=language, now=now,
         )
-        prepared = None
-        if not waitlist_only and event.seats_left != 0:
-            # Build the ticket mail (QR, calendar, MIME: most of a registration's
-            # time) before take_seat locks the event row, which every other
-            # registration for this event then waits on until we commit.
-            registration.ticket_code = new_ticket_code()
-            prepared = notify.confirmation_mail(registration, now=now)
         try:
             with db.session.begin_nested():
                 # Seat first, then the row: on PostgreSQL the seat counter's row
                 # lock then also orders the new ids, so ids (the waiting list's
                 # order) follow the order in which guests got a seat or not.
-                seated = not waitlist_only and take_seat(event)
+                if not waitlist_only and take_seat(event):
+                    mark_confirmed(registration, now=now)
                 db.session.add(registration)
         except IntegrityError:
             # Another request registered the same address a moment ago; the
@@ -150,7 +146,7 @@ def register(
             if existing is None:
                 raise
         else:
-            seat_or_waitlist(registration, now=now, seated=seated, prepared=prepared)
+            announce(registration)
             return Outcome(registration, created=True)
 
     if existing.status != RegistrationStatus.CANCELLED:

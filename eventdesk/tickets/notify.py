@@ -2,7 +2,8 @@
 
 Every function writes to the outbox in the caller's transaction, so the mail
 goes out if and only if the change is committed. Mails are in the guest's
-language.
+language. They are queued as drafts and rendered by the outbox worker (see
+``eventdesk.tickets.drafts``).
 """
 
 from collections.abc import Iterator
@@ -15,12 +16,11 @@ from sqlalchemy import select, update
 
 from eventdesk.db import db, utcnow
 from eventdesk.events.models import Event
-from eventdesk.mail.mime import OutgoingMail
 from eventdesk.mail.models import OutboxMessage
-from eventdesk.mail.outbox import enqueue
 from eventdesk.registration.models import Registration, RegistrationStatus
 from eventdesk.tickets.calendar import Method
-from eventdesk.tickets.mails import MailText, build_guest_mail
+from eventdesk.tickets.drafts import queue_guest_mail
+from eventdesk.tickets.mails import MailText
 
 
 @contextmanager
@@ -30,39 +30,26 @@ def _guest_language(registration: Registration) -> Iterator[str]:
         yield registration.event.title(registration.language)
 
 
-def _queue(registration: Registration, kind: str, text: MailText, now: datetime | None) -> None:
-    message = build_guest_mail(registration, text, now=now or utcnow())
-    enqueue(message, kind=kind, registration=registration)
+def _queue(registration: Registration, kind: str, text: MailText) -> None:
+    queue_guest_mail(registration, kind, text)
 
 
 def _with_ticket(subject: str, heading: str, *paragraphs: str) -> MailText:
     return MailText(subject, heading, list(paragraphs), with_ticket=True, invite=Method.REQUEST)
 
 
-def confirmation_mail(registration: Registration, *, now: datetime | None = None) -> OutgoingMail:
-    """Build the confirmation with the QR ticket and the calendar invite, without queueing it."""
+def registration_confirmed(registration: Registration) -> None:
+    """Queue the confirmation with the QR ticket and the calendar invite."""
     with _guest_language(registration) as title:
-        return build_guest_mail(registration, _with_ticket(
+        _queue(registration, "confirmed", _with_ticket(
             _("Your ticket for %(title)s", title=title),
             _("You are registered"),
             _("Welcome! Show the QR code below at the door; "
               "the invite puts the event in your calendar."),
-        ), now=now or utcnow())
+        ))
 
 
-def registration_confirmed(
-    registration: Registration, *, now: datetime | None = None,
-    prepared: OutgoingMail | None = None,
-) -> None:
-    """Queue the confirmation with the QR ticket and the calendar invite.
-
-    ``prepared`` is that mail built beforehand with ``confirmation_mail``.
-    """
-    message = prepared or confirmation_mail(registration, now=now)
-    enqueue(message, kind="confirmed", registration=registration)
-
-
-def registration_waitlisted(registration: Registration, *, now: datetime | None = None) -> None:
+def registration_waitlisted(registration: Registration) -> None:
     """Queue the message that the guest is on the waiting list."""
     with _guest_language(registration) as title:
         _queue(registration, "waitlisted", MailText(
@@ -70,17 +57,17 @@ def registration_waitlisted(registration: Registration, *, now: datetime | None 
             _("You are on the waiting list"),
             [_("The event is full. When a seat comes free you get it automatically, "
                "and we mail you your ticket.")],
-        ), now)
+        ))
 
 
-def registration_promoted(registration: Registration, *, now: datetime | None = None) -> None:
+def registration_promoted(registration: Registration) -> None:
     """Queue the ticket for a guest promoted from the waiting list."""
     with _guest_language(registration) as title:
         _queue(registration, "promoted", _with_ticket(
             _("A seat came free: your ticket for %(title)s", title=title),
             _("You have a seat"),
             _("A seat came free and it is yours. Show the QR code below at the door."),
-        ), now)
+        ))
 
 
 # A repeated registration mails the guest at most this often, so that a
@@ -119,32 +106,30 @@ def registration_repeated(registration: Registration, *, now: datetime | None = 
                 [_("You were already on the waiting list. We mail you your ticket when a seat "
                    "comes free.")],
             )
-        _queue(registration, "reminder", text, now)
+        _queue(registration, "reminder", text)
 
 
-def ticket_reissued(registration: Registration, *, now: datetime | None = None) -> None:
+def ticket_reissued(registration: Registration) -> None:
     """Queue the ticket with its new code; the old code no longer works."""
     with _guest_language(registration) as title:
         _queue(registration, "reissued", _with_ticket(
             _("Your new ticket for %(title)s", title=title),
             _("Your new ticket"),
             _("Your ticket has a new code. The previous code no longer works at the door."),
-        ), now)
+        ))
 
 
-def ticket_resent(registration: Registration, *, now: datetime | None = None) -> None:
+def ticket_resent(registration: Registration) -> None:
     """Queue the guest's current ticket once more (the organiser's resend)."""
     with _guest_language(registration) as title:
         _queue(registration, "resent", _with_ticket(
             _("Your ticket for %(title)s", title=title),
             _("Your ticket"),
             _("The organiser sends you your ticket once more. Show the QR code below at the door."),
-        ), now)
+        ))
 
 
-def registration_cancelled(
-    registration: Registration, *, was_confirmed: bool, now: datetime | None = None
-) -> None:
+def registration_cancelled(registration: Registration, *, was_confirmed: bool) -> None:
     """Queue the cancellation notice; a confirmed guest's calendar entry is cancelled too."""
     with _guest_language(registration) as title:
         _queue(registration, "cancelled", MailText(
@@ -153,7 +138,7 @@ def registration_cancelled(
             [_("You are no longer registered. You can register again on the event page "
                "while places are available.")],
             invite=Method.CANCEL if was_confirmed else None,
-        ), now)
+        ))
 
 
 def _guests(event: Event, status: RegistrationStatus) -> list[Registration]:
@@ -176,7 +161,7 @@ def _raise_sequences(event: Event) -> None:
     )
 
 
-def event_changed(event: Event, *, now: datetime | None = None) -> int:
+def event_changed(event: Event) -> int:
     """Send every confirmed guest an updated invite after a change of time or place.
 
     Call it after changing ``event``, in the same transaction. Raises each
@@ -193,11 +178,11 @@ def event_changed(event: Event, *, now: datetime | None = None) -> int:
                 _("The event has changed"),
                 _("The time or place of the event has changed. The details below are up to "
                   "date, and the invite updates your calendar. Your ticket stays valid."),
-            ), now)
+            ))
     return len(guests)
 
 
-def event_cancelled(event: Event, *, now: datetime | None = None) -> int:
+def event_cancelled(event: Event) -> int:
     """Tell every guest that the event is cancelled; confirmed guests get a METHOD:CANCEL.
 
     Call it in the same transaction in which the organiser cancels ``event``
@@ -218,5 +203,5 @@ def event_cancelled(event: Event, *, now: datetime | None = None) -> int:
                 [_("We are sorry: the organiser has cancelled this event. "
                    "Your ticket is no longer needed.")],
                 invite=Method.CANCEL if was_confirmed else None,
-            ), now)
+            ))
     return len(confirmed) + len(waiting)

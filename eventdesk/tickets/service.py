@@ -43,7 +43,7 @@ def reissue_ticket(registration: Registration, *, now: datetime | None = None) -
     db.session.expire(registration, ["ticket_code"])
     if old_code is None or result.rowcount != 1:
         raise NoTicket()
-    notify.ticket_reissued(registration, now=now or utcnow())
+    notify.ticket_reissued(registration)
     return code
 
 
@@ -54,7 +54,7 @@ def resend_ticket(registration: Registration, *, now: datetime | None = None) ->
     """
     if registration.status != RegistrationStatus.CONFIRMED or not registration.ticket_code:
         raise NoTicket()
-    notify.ticket_resent(registration, now=now or utcnow())
+    notify.ticket_resent(registration)
 
 
 def resend_tickets(event: Event, *, now: datetime | None = None) -> int:
@@ -72,7 +72,7 @@ def resend_tickets(event: Event, *, now: datetime | None = None) -> int:
     )
     count = 0
     for registration in guests:
-        notify.ticket_resent(registration, now=now)
+        notify.ticket_resent(registration)
         count += 1
     return count
 

@@ -1,0 +1,86 @@
+"""Guest mails queued as drafts and rendered by the outbox worker.
+
+A registration should not wait for its ticket mail: the QR code, the calendar
+invite and the MIME message take longer than the rest of the request
+together. So the request stores what the mail says (its text, already in the
+guest's language) and the state it speaks of (the registration's status and
+ticket code); the worker renders it just before the first attempt and keeps
+the bytes, so every retry sends the same message.
+
+The event's details, the guest's name and the calendar SEQUENCE are those of
+the moment of rendering, which is what the guest needs. A mail whose news is
+out of date by then (the guest cancelled, was promoted, got a new code, or the
+event was cancelled) is not sent: a later mail in the outbox says what is true.
+"""
+
+from datetime import datetime
+
+from flask_babel import force_locale
+
+from eventdesk.db import db
+from eventdesk.events.models import EventStatus
+from eventdesk.mail.mime import OutgoingMail
+from eventdesk.mail.models import OutboxMessage
+from eventdesk.mail.outbox import enqueue_draft
+from eventdesk.registration.models import Registration
+from eventdesk.tickets.calendar import Method
+from eventdesk.tickets.mails import MailText, build_guest_mail
+
+
+class Superseded(Exception):
+    """The draft's news is out of date; a later mail tells the guest what is true."""
+
+
+class Unrenderable(Exception):
+    """The draft can no longer be rendered (its registration is gone)."""
+
+
+def queue_guest_mail(registration: Registration, kind: str, text: MailText) -> OutboxMessage:
+    """Queue a guest mail in the current transaction, to be rendered by the worker."""
+    draft = {
+        "subject": text.subject,
+        "heading": text.heading,
+        "paragraphs": list(text.paragraphs),
+        "with_ticket": text.with_ticket,
+        "invite": text.invite.value if text.invite else None,
+        "status": registration.status.value,
+        "ticket_code": registration.ticket_code if text.with_ticket else None,
+    }
+    return enqueue_draft(
+        draft, kind=kind, registration=registration,
+        recipient=registration.email, subject=text.subject,
+    )
+
+
+def _check_current(registration: Registration, draft: dict) -> None:
+    if registration.status.value != draft["status"]:
+        raise Superseded(f"the registration is {registration.status.value} now")
+    if draft["with_ticket"] and registration.ticket_code != draft["ticket_code"]:
+        raise Superseded("the ticket has a new code now")
+    event_cancelled = registration.event.status == EventStatus.CANCELLED
+    if event_cancelled and draft["invite"] == Method.REQUEST.value:
+        raise Superseded("the event is cancelled now")
+
+
+def render_draft(item: OutboxMessage, *, now: datetime) -> OutgoingMail:
+    """Render a queued draft into the finished mail, in the guest's language.
+
+    Raises ``Superseded`` when its news is out of date and ``Unrenderable``
+    when its registration is gone.
+    """
+    draft = item.draft or {}
+    registration = (
+        db.session.get(Registration, item.registration_id) if item.registration_id else None
+    )
+    if registration is None or not draft:
+        raise Unrenderable("the registration no longer exists")
+    _check_current(registration, draft)
+    text = MailText(
+        subject=draft["subject"],
+        heading=draft["heading"],
+        paragraphs=list(draft["paragraphs"]),
+        with_ticket=draft["with_ticket"],
+        invite=Method(draft["invite"]) if draft["invite"] else None,
+    )
+    with force_locale(registration.language):
+        return build_guest_mail(registration, text, now=now)

@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app, render_template
+from flask_babel import get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from eventdesk.events import display
 from eventdesk.links import external_url
@@ -56,6 +59,25 @@ def _event_facts(registration: Registration) -> dict:
     }
 
 
+def _template_gettext():
+    """Return the templates' ``gettext`` bound to the current language's catalogue.
+
+    It behaves as Flask-Babel's (Jinja's "newstyle" gettext), but looks the
+    catalogue up once per mail instead of once per string: that lookup was
+    more than half the time the two templates took.
+    """
+    translations = get_translations()
+
+    @pass_context
+    def gettext(context, string: str, **variables) -> str:
+        text = translations.ugettext(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return gettext
+
+
 def build_guest_mail(registration: Registration, text: MailText, *, now: datetime) -> OutgoingMail:
     """Return the complete mail to ``registration``'s guest, ready for the outbox.
 
@@ -79,6 +101,7 @@ def build_guest_mail(registration: Registration, text: MailText, *, now: datetim
             else None
         ),
         "language": registration.language,
+        "gettext": _template_gettext(),  # what ``_()`` in the templates calls
     }
     html = mime.text_part(render_template("mail/guest.html", **context), "html")
     alternatives = [mime.text_part(render_template("mail/guest.txt", **context), "plain")]

@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from eventdesk.db import db
@@ -42,31 +42,35 @@ def upcoming_events(*, now: datetime) -> list[Event]:
     return list(db.session.scalars(query))
 
 
+# Built once: these run on every event page, registration and check-in.
+# The page and the registration form need the questions: same query.
+_EVENT_BY_SLUG = (
+    select(Event).options(joinedload(Event.questions)).where(Event.slug == bindparam("slug"))
+)
+_events = Event.__table__
+# The WHERE clause is evaluated by the database under its row lock, so
+# concurrent callers can never push the count past the capacity.
+_TAKE_SEAT = (
+    update(_events)
+    .where(
+        _events.c.id == bindparam("event_id"),
+        or_(_events.c.capacity.is_(None), _events.c.confirmed_count < _events.c.capacity),
+    )
+    .values(confirmed_count=_events.c.confirmed_count + 1)
+)
+
+
 def published_event(slug: str) -> Event | None:
     """Return the event with ``slug`` if the public may see it."""
-    # The page and the registration form need the questions: same query.
-    query = select(Event).options(joinedload(Event.questions)).where(Event.slug == slug)
-    event = db.session.scalars(query).unique().first()
+    event = db.session.scalars(_EVENT_BY_SLUG, {"slug": slug}).unique().first()
     if event is None or event.status == EventStatus.DRAFT:
         return None
     return event
 
 
 def take_seat(event: Event) -> bool:
-    """Claim one seat of ``event`` in the database; tell whether one was free.
-
-    The WHERE clause is evaluated by the database under its row lock, so
-    concurrent callers can never push the count past the capacity.
-    """
-    table = Event.__table__
-    result = db.session.execute(
-        update(table)
-        .where(
-            table.c.id == event.id,
-            or_(table.c.capacity.is_(None), table.c.confirmed_count < table.c.capacity),
-        )
-        .values(confirmed_count=table.c.confirmed_count + 1)
-    )
+    """Claim one seat of ``event`` in the database; tell whether one was free."""
+    result = db.session.execute(_TAKE_SEAT, {"event_id": event.id})
     db.session.expire(event, ["confirmed_count"])
     return result.rowcount == 1
 

@@ -54,7 +54,9 @@ def register(slug: str):
         )
         return render_event_page(event, form, status=403)
     db.session.commit()
-    return redirect(url_for("registration.registered", slug=event.slug))
+    # ``slug``, not ``event.slug``: the commit expired the event, and reading
+    # it again would cost a query and, on SQLite, a write-locking transaction.
+    return redirect(url_for("registration.registered", slug=slug))
 
 
 @bp.get("/events/<slug>/registered")

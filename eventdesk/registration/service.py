@@ -125,29 +125,29 @@ def register(
     if waitlist_only and not event.invitation_waitlist:
         raise InvitationRequired()
 
-    existing = find_registration(event, email)
-    if existing is None:
-        registration = _new_registration(
-            event, name=name, email=email, organisation=organisation,
-            answers=answers or {}, language=language, now=now,
-        )
-        try:
-            with db.session.begin_nested():
-                # Seat first, then the row: on PostgreSQL the seat counter's row
-                # lock then also orders the new ids, so ids (the waiting list's
-                # order) follow the order in which guests got a seat or not.
-                if not waitlist_only and take_seat(event):
-                    mark_confirmed(registration, now=now)
-                db.session.add(registration)
-        except IntegrityError:
-            # Another request registered the same address a moment ago; the
-            # savepoint's rollback gave the seat back.
-            existing = find_registration(event, email)
-            if existing is None:
-                raise
-        else:
-            announce(registration)
-            return Outcome(registration, created=True)
+    # Most registrations are new: try the INSERT first, and look for the
+    # earlier registration only when the unique address refuses it.
+    registration = _new_registration(
+        event, name=name, email=email, organisation=organisation,
+        answers=answers or {}, language=language, now=now,
+    )
+    try:
+        with db.session.begin_nested():
+            # Seat first, then the row: on PostgreSQL the seat counter's row
+            # lock then also orders the new ids, so ids (the waiting list's
+            # order) follow the order in which guests got a seat or not.
+            if not waitlist_only and take_seat(event):
+                mark_confirmed(registration, now=now)
+            db.session.add(registration)
+    except IntegrityError:
+        # The address is registered already (perhaps a moment ago by another
+        # request); the savepoint's rollback gave the seat back.
+        existing = find_registration(event, email)
+        if existing is None:
+            raise
+    else:
+        announce(registration)
+        return Outcome(registration, created=True)
 
     if existing.status != RegistrationStatus.CANCELLED:
         notify.registration_repeated(existing)

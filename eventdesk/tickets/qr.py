@@ -146,8 +146,18 @@ class _Layout:
         probe = qrcode.QRCode(version=version, error_correction=ERROR_CORRECT_M)
         probe.modules_count = size
 
+        # Built as "0"/"1" text and parsed once: summing one shifted 1 per
+        # module costs quadratic time (and memory) in the big versions.
+        self.zeros = b"0" * (size * stride)
+
+        def index(row: int, col: int) -> int:
+            return len(self.zeros) - 1 - (row * stride + size - 1 - col)
+
         def packed(cells) -> int:
-            return sum(1 << (r * stride + size - 1 - c) for r, c in cells)
+            text = bytearray(self.zeros)
+            for row, col in cells:
+                text[index(row, col)] = 49  # "1"
+            return int(text, 2)
 
         def setup(test: bool, pattern: int) -> list[list[bool | None]]:
             probe.modules = [[None] * size for _ in range(size)]
@@ -181,12 +191,16 @@ class _Layout:
             rows = range(size - 1, -1, -1) if upward else range(size)
             order += [(r, c) for r in rows for c in (right, right - 1) if (r, c) in empty]
             upward = not upward
-        self.weights = [1 << (r * stride + size - 1 - c) for r, c in order]
+        self.indexes = [index(r, c) for r, c in order]
 
     def place(self, codewords: bytes) -> int:
         """Return the data modules, unmasked, as one integer."""
         bits = format(int.from_bytes(codewords, "big"), f"0{8 * len(codewords)}b")
-        return sum(weight for weight, bit in zip(self.weights, bits, strict=False) if bit == "1")
+        text = bytearray(self.zeros)
+        for position, bit in zip(self.indexes, bits, strict=False):  # remainder bits stay 0
+            if bit == "1":
+                text[position] = 49
+        return int(text, 2)
 
     def penalty(self, dark: int) -> int:
         """Score a symbol by the penalty rules of ISO/IEC 18004, as ``util.lost_point``."""

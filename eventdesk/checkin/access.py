@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, select
 
 from eventdesk.auth.models import Role
 from eventdesk.checkin import doors
+from eventdesk.checkin.bearer import AnyDoor, AnyEvent, scanner_at
 from eventdesk.checkin.models import Door
 from eventdesk.db import SAFE_METHODS, db, utcnow
 from eventdesk.events.models import Event
@@ -15,12 +16,7 @@ from eventdesk.extensions import csrf
 
 SESSION_KEY = "doors"
 _EVENT_BY_SLUG = select(Event).where(Event.slug == bindparam("slug"))
-# A scanner's call in one statement: the event and the door its token opens there.
-_EVENT_AND_DOOR = (
-    select(Event, Door)
-    .join(Door, Door.event_id == Event.id)
-    .where(Event.slug == bindparam("slug"), Door.token_hash == bindparam("token_hash"))
-)
+
 
 
 def event_by_slug(slug: str) -> Event | None:
@@ -30,23 +26,23 @@ def event_by_slug(slug: str) -> Event | None:
     return db.session.scalar(_EVENT_BY_SLUG, {"slug": slug})
 
 
-def scanning_at(slug: str, *, check_csrf: bool) -> tuple[Event | None, Door | None]:
-    """Return the event with ``slug`` and the door this request scans at there.
+def scanning_at(slug: str, *, check_csrf: bool
+                ) -> tuple[AnyEvent | None, AnyDoor | None]:
+    """Return the event with ``slug`` and the door this request scans or undoes at.
 
     The door is None when this request may not scan at the event; the event
-    is None when there is no such event.
+    is None when there is no such event. A bearer token's call gets the plain
+    facts of both, all a scan or an undo needs.
     """
     token = bearer_token()
-    if token is None or len(slug) > 80 or not doors.well_formed_token(token):
-        event = event_by_slug(slug)
-        return event, door_for_request(event, check_csrf=check_csrf) if event else None
-    found = db.session.execute(
-        _EVENT_AND_DOOR, {"slug": slug, "token_hash": doors.hash_token(token)}
-    ).first()
-    if found is not None and found.Door.active:
-        return found.Event, found.Door
-    # Refused: only now tell an unknown event (404) from a wrong token (401).
-    return event_by_slug(slug), None
+    if token is not None:
+        found = scanner_at(slug, token)
+        if found is not None:
+            return found
+        # Refused: only now tell an unknown event (404) from a wrong token (401).
+        return event_by_slug(slug), None
+    event = event_by_slug(slug)
+    return event, door_for_request(event, check_csrf=check_csrf) if event else None
 
 
 def opens_before() -> timedelta | None:

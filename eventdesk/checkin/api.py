@@ -4,12 +4,15 @@ Decided scans answer 200 with ``status`` ok or error; 4xx is kept for
 requests that are malformed or not allowed.
 """
 
+from typing import NoReturn
+
 from email_validator import EmailNotValidError, validate_email
 from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
 
 from eventdesk.checkin import listing, scanlog, service
-from eventdesk.checkin.access import opens_before, scanning_at
+from eventdesk.checkin.access import door_for_request, event_by_slug, opens_before, scanning_at
+from eventdesk.checkin.bearer import AnyDoor, AnyEvent
 from eventdesk.checkin.models import Door
 from eventdesk.checkin.walkin import walk_in
 from eventdesk.db import db, utcnow
@@ -30,13 +33,26 @@ def _problem(code: int, reason: str, message: str):
     return response
 
 
-def _door(slug: str, *, writes: bool) -> tuple[Event, Door]:
-    event, door = scanning_at(slug, check_csrf=writes)
+def _refuse(event: object) -> NoReturn:
     if event is None:
         abort(404)
+    message = _("Sign in at the door, or send a valid door token. Revoked doors are refused.")
+    abort(_problem(401, "unauthorized", message))
+
+
+def _door(slug: str, *, writes: bool) -> tuple[Event, Door]:
+    event = event_by_slug(slug)
+    door = door_for_request(event, check_csrf=writes) if event is not None else None
     if door is None:
-        message = _("Sign in at the door, or send a valid door token. Revoked doors are refused.")
-        abort(_problem(401, "unauthorized", message))
+        _refuse(event)
+    return event, door
+
+
+def _scanner(slug: str) -> tuple[AnyEvent, AnyDoor]:
+    """Return the event and door of a scan or an undo (plain facts for a bearer token)."""
+    event, door = scanning_at(slug, check_csrf=True)
+    if door is None:
+        _refuse(event)
     return event, door
 
 
@@ -60,7 +76,7 @@ def _text(data: dict, key: str, limit: int) -> str:
 @bp.post("/checkins")
 def check_in(slug: str):
     """Check in a ticket code (or a guest picked from search)."""
-    event, door = _door(slug, writes=True)
+    event, door = _scanner(slug)
     data = _body()
     registration_id = data.get("registration")
     if registration_id is not None:
@@ -82,7 +98,7 @@ def check_in(slug: str):
 @bp.post("/checkins/undo")
 def undo(slug: str):
     """Take back a check-in."""
-    event, door = _door(slug, writes=True)
+    event, door = _scanner(slug)
     data = _body()
     result = service.undo(event, data.get("registration"), door=door, nonce=data.get("nonce"),
                           now=utcnow())

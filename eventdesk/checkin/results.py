@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from eventdesk.events.models import Event
+from eventdesk.checkin.bearer import AnyEvent
 from eventdesk.registration.models import Registration, RegistrationStatus
 
 OK = "ok"
@@ -57,7 +57,7 @@ class Result:
     def ok(self) -> bool:
         return self.status == OK
 
-    def as_json(self, event: Event) -> dict:
+    def as_json(self, event: AnyEvent) -> dict:
         """Return the API form, with times in UTC and as HH:MM in the event's zone."""
         registration = self.registration
         attendee = None

@@ -6,9 +6,9 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from eventdesk.checkin import results as r
+from eventdesk.checkin.bearer import AnyDoor, AnyEvent
 from eventdesk.checkin.models import Door, Scan, ScanAction
 from eventdesk.db import db
-from eventdesk.events.models import Event
 from eventdesk.registration.models import Registration
 
 NONCE_MAX = 64
@@ -53,7 +53,7 @@ def current_state(registration: Registration, status: str, reason: str | None,
     )
 
 
-def _replay(door: Door, nonce: str | None) -> r.Result | None:
+def _replay(door: AnyDoor, nonce: str | None) -> r.Result | None:
     """Answer a retried request from the scan it already made."""
     if nonce is None:
         return None
@@ -69,7 +69,7 @@ def _replay(door: Door, nonce: str | None) -> r.Result | None:
                          override=scan.override)
 
 
-def _log(event: Event, door: Door, *, action: ScanAction, result: r.Result, raw: str,
+def _log(event: AnyEvent, door: AnyDoor, *, action: ScanAction, result: r.Result, raw: str,
          nonce: str | None, now: datetime) -> None:
     registration = result.registration
     db.session.execute(
@@ -89,7 +89,7 @@ def _log(event: Event, door: Door, *, action: ScanAction, result: r.Result, raw:
     )
 
 
-def recorded(event: Event, door: Door, *, action: ScanAction, raw: str, nonce: str | None,
+def recorded(event: AnyEvent, door: AnyDoor, *, action: ScanAction, raw: str, nonce: str | None,
              now: datetime, decide) -> r.Result:
     """Run ``decide()`` and log its result, once per (door, nonce).
 

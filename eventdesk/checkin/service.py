@@ -10,10 +10,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, select, update
 
 from eventdesk.checkin import results as r
+from eventdesk.checkin.bearer import AnyDoor, AnyEvent
 from eventdesk.checkin.models import Door, ScanAction
 from eventdesk.checkin.scanlog import current_state, recorded
 from eventdesk.db import db
-from eventdesk.events.models import Event, EventStatus
+from eventdesk.events.models import EventStatus
 from eventdesk.registration.models import Registration, RegistrationStatus
 from eventdesk.tickets.codes import clean_ticket_code, looks_like_ticket_code
 
@@ -64,14 +65,14 @@ _EXPLAIN = (
 )
 
 
-def checkin_open(event: Event, *, now: datetime, opens_before: timedelta | None) -> bool:
+def checkin_open(event: AnyEvent, *, now: datetime, opens_before: timedelta | None) -> bool:
     """Tell whether ``event`` admits guests at ``now`` (``opens_before`` None: any time)."""
     if event.status != EventStatus.PUBLISHED:
         return False
     return opens_before is None or now >= event.starts_at - opens_before
 
 
-def _admit(event: Event, registration: Registration | None, *, door: Door, now: datetime,
+def _admit(event: AnyEvent, registration: Registration | None, *, door: AnyDoor, now: datetime,
            opens_before: timedelta | None) -> r.Result:
     """Check in ``registration``, or say why not."""
     if registration is None:
@@ -95,7 +96,7 @@ def _admit(event: Event, registration: Registration | None, *, door: Door, now: 
     return current_state(registration, r.ERROR, r.ALREADY_CHECKED_IN)
 
 
-def _refusal(event: Event, guest, *, is_open: bool) -> r.Result | None:
+def _refusal(event: AnyEvent, guest, *, is_open: bool) -> r.Result | None:
     """Say why the code read as ``guest`` was refused; None if it looks admissible now."""
     if guest is None:
         return r.Result(r.ERROR, r.UNKNOWN)
@@ -113,7 +114,7 @@ def _refusal(event: Event, guest, *, is_open: bool) -> r.Result | None:
                     door=guest.door_name)
 
 
-def check_in(event: Event, raw_code: str, *, door: Door, nonce: str | None, now: datetime,
+def check_in(event: AnyEvent, raw_code: str, *, door: AnyDoor, nonce: str | None, now: datetime,
              opens_before: timedelta | None = DEFAULT_OPENS_BEFORE) -> r.Result:
     """Check in the guest whose ticket code a door scanned or typed."""
     raw = raw_code if isinstance(raw_code, str) else ""
@@ -141,9 +142,9 @@ def check_in(event: Event, raw_code: str, *, door: Door, nonce: str | None, now:
                     decide=decide)
 
 
-def check_in_registration(event: Event, registration_id: int, *, door: Door, nonce: str | None,
-                          now: datetime, opens_before: timedelta | None = DEFAULT_OPENS_BEFORE
-                          ) -> r.Result:
+def check_in_registration(event: AnyEvent, registration_id: int, *, door: AnyDoor,
+                          nonce: str | None, now: datetime,
+                          opens_before: timedelta | None = DEFAULT_OPENS_BEFORE) -> r.Result:
     """Check in a guest picked from the search list."""
 
     def decide() -> r.Result:
@@ -154,7 +155,7 @@ def check_in_registration(event: Event, registration_id: int, *, door: Door, non
                     nonce=nonce, now=now, decide=decide)
 
 
-def registration_of(event: Event, registration_id: object) -> Registration | None:
+def registration_of(event: AnyEvent, registration_id: object) -> Registration | None:
     """Return the registration with this id if it belongs to ``event``."""
     if not isinstance(registration_id, int) or isinstance(registration_id, bool):
         return None
@@ -164,7 +165,7 @@ def registration_of(event: Event, registration_id: object) -> Registration | Non
     return registration if registration is not None and registration.event_id == event.id else None
 
 
-def undo(event: Event, registration_id: object, *, door: Door, nonce: str | None,
+def undo(event: AnyEvent, registration_id: object, *, door: AnyDoor, nonce: str | None,
          now: datetime) -> r.Result:
     """Take back a check-in, so the ticket can be scanned again."""
 

@@ -97,3 +97,31 @@ def test_part_headers_with_line_breaks_are_refused():
             sender=SENDERS[0], recipient=RECIPIENTS[0], subject="s", message_id="<1@x>",
             date=datetime(2027, 1, 10, tzinfo=UTC), body=part,
         )
+
+
+PLAIN_AND_NEAR_PLAIN = [
+    ("Gast 12 de Vries", "gast12@example.org"),
+    ("", "x@example.org"),
+    ("Jan", "jan.de_vries+tag@mail.example.co.uk"),
+    ("Jan  Jansen", "jan@example.org"),  # two spaces
+    ("Jan Jansen ", "jan@example.org"),
+    ("Jan Jansen Jr.", "jan@example.org"),
+    ("From", "from@example.org"),
+    ("Anne-Marie", "am@example.org"),
+    ("Zoë", "zoe@example.org"),
+    ("O'Brien", "ob@example.org"),
+    ("A " * 40, "a@example.org"),  # longer than a line
+    ("Name", "first..last@example.org"),
+    ("Name", ".dot@example.org"),
+    ("Name", "user@[127.0.0.1]"),
+    ("Name", "us\"er@example.org"),
+    ("Name", "ĳ@example.org"),
+]
+
+
+@pytest.mark.parametrize(("name", "address"), PLAIN_AND_NEAR_PLAIN)
+@pytest.mark.parametrize("utf8", [False, True])
+def test_address_header_is_the_registrys(name, address, utf8):
+    local, _, domain = address.rpartition("@")
+    recipient = Address(name, local, domain)
+    assert mime._address_header("To", recipient, utf8) == mime._header("To", recipient, utf8)

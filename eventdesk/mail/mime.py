@@ -113,6 +113,26 @@ def _header(name: str, value: str | Address, utf8: bool) -> bytes:
     return header_policy.fold_binary(*header_policy.header_store_parse(name, value))
 
 
+# A name of plain words and an address of plain atoms: what the registry
+# writes for these is the text itself (a test holds it to that).
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
+_PLAIN_ATOMS = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*")
+
+
+def _address_header(name: str, address: Address, utf8: bool) -> bytes:
+    """Return an address header line; plain names skip the registry's parser."""
+    display, user, domain = address.display_name, address.username, address.domain
+    if (
+        (not display or _PLAIN_NAME.fullmatch(display))
+        and _PLAIN_ATOMS.fullmatch(user)
+        and _PLAIN_ATOMS.fullmatch(domain)
+    ):
+        line = f"{name}: {display} <{user}@{domain}>" if display else f"{name}: {user}@{domain}"
+        if len(line) <= 78:
+            return line.encode("ascii") + b"\r\n"
+    return _header(name, address, utf8)
+
+
 # An Address header is parsed from the address's text either way, so the
 # text is as good a key as the Address (which cannot be hashed).
 _shared_header = functools.lru_cache(maxsize=256)(_header)
@@ -134,7 +154,7 @@ def compose(
     # and refuses line breaks in them. Subject and From repeat from mail to
     # mail, so their encoded lines are kept.
     head = _shared_header("Subject", subject, utf8) + _shared_header("From", str(sender), utf8)
-    head += _header("To", recipient, utf8)
+    head += _address_header("To", recipient, utf8)
     # The rest is ours and plain ASCII; parsing it back through the registry
     # would cost more than all the other headers together.
     lines = [f"Date: {format_datetime(date)}", f"Message-ID: {_one_line(message_id)}"]

@@ -2,6 +2,8 @@
 
 from email.message import EmailMessage
 
+from sqlalchemy import insert
+
 from eventdesk.db import db, utcnow
 from eventdesk.mail.mime import OutgoingMail
 from eventdesk.mail.models import OutboxMessage
@@ -40,7 +42,7 @@ def enqueue(
 
 def enqueue_draft(
     draft: dict, *, kind: str, registration: Registration, recipient: str, subject: str
-) -> OutboxMessage:
+) -> None:
     """Store what a guest mail is to say; the worker renders and sends it after commit.
 
     ``draft`` must be JSON; the renderer that reads it is the tickets
@@ -49,14 +51,13 @@ def enqueue_draft(
     """
     if registration.id is None:
         db.session.flush()
-    # Not flushed here: a change that mails many guests inserts them all at once.
-    item = OutboxMessage(
+    # A plain INSERT rather than an ORM object: nothing reads the row back in
+    # this transaction, and it spares every registration a unit-of-work flush.
+    db.session.execute(insert(OutboxMessage.__table__).values(
         kind=kind,
         registration_id=registration.id,
         recipient=recipient,
         subject=subject[:300],
         draft=draft,
         next_attempt_at=utcnow(),
-    )
-    db.session.add(item)
-    return item
+    ))

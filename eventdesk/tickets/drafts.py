@@ -35,7 +35,7 @@ class Unrenderable(Exception):
     """The draft can no longer be rendered (its registration is gone)."""
 
 
-def queue_guest_mail(registration: Registration, kind: str, text: MailText) -> OutboxMessage:
+def queue_guest_mail(registration: Registration, kind: str, text: MailText) -> None:
     """Queue a guest mail in the current transaction, to be rendered by the worker."""
     draft = {
         "subject": text.subject,
@@ -46,7 +46,7 @@ def queue_guest_mail(registration: Registration, kind: str, text: MailText) -> O
         "status": registration.status.value,
         "ticket_code": registration.ticket_code if text.with_ticket else None,
     }
-    return enqueue_draft(
+    enqueue_draft(
         draft, kind=kind, registration=registration,
         recipient=registration.email, subject=text.subject,
     )

@@ -126,3 +126,16 @@ def test_a_draft_whose_guest_is_gone_fails_without_blocking_others(app, make_eve
     assert orphan.status == OutboxStatus.FAILED and "no longer exists" in orphan.last_error
     [sent] = _mails(kept)
     assert sent.status == OutboxStatus.SENT
+
+
+def test_links_point_where_the_guest_registered_without_a_base_url(app, make_event, now):
+    # Rendered later by the worker, which has no request: the draft keeps the address.
+    app.config["BASE_URL"] = None
+    event = make_event(capacity=5)
+    with app.test_request_context("/", base_url="https://events.example.net"):
+        registration = _register(event, now)
+        token = registration.manage_token
+    deliver(app)
+
+    [sent] = _mails(registration)
+    assert f"https://events.example.net/r/{token}" in _decoded_text(sent.raw)

@@ -19,6 +19,7 @@ from flask_babel import force_locale
 
 from eventdesk.db import db
 from eventdesk.events.models import EventStatus
+from eventdesk.links import base_url_of, public_base_url
 from eventdesk.mail.mime import OutgoingMail
 from eventdesk.mail.models import OutboxMessage
 from eventdesk.mail.outbox import enqueue_draft
@@ -45,6 +46,8 @@ def queue_guest_mail(registration: Registration, kind: str, text: MailText) -> N
         "invite": text.invite.value if text.invite else None,
         "status": registration.status.value,
         "ticket_code": registration.ticket_code if text.with_ticket else None,
+        # Links in the mail point where the guest came from, as when built in the request.
+        "base_url": public_base_url(),
     }
     enqueue_draft(
         draft, kind=kind, registration=registration,
@@ -82,5 +85,5 @@ def render_draft(item: OutboxMessage, *, now: datetime) -> OutgoingMail:
         with_ticket=draft["with_ticket"],
         invite=Method(draft["invite"]) if draft["invite"] else None,
     )
-    with force_locale(registration.language):
+    with force_locale(registration.language), base_url_of(draft.get("base_url")):
         return build_guest_mail(registration, text, now=now)

@@ -15,19 +15,14 @@ from sqlalchemy import func, select
 from eventdesk.db import db, utcnow
 from eventdesk.mail.models import OutboxMessage, OutboxStatus
 from eventdesk.mail.outbox import enqueue
+from eventdesk.mail.rendering import render_claimed
 from eventdesk.mail.transport import (
     LocalTransport,
     SmtpTransport,
     make_transport,
     parse_smtp_url,
 )
-from eventdesk.mail.worker import (
-    WorkerSettings,
-    claim_batch,
-    deliver_batch,
-    render_claimed,
-    run_worker,
-)
+from eventdesk.mail.worker import WorkerSettings, claim_batch, deliver_batch, run_worker
 from eventdesk.registration import service
 
 FAST = {
@@ -172,7 +167,7 @@ def test_crash_in_mid_send_resends_once_with_the_same_message_id(app, smtp, make
     # A worker claims, renders and sends, then dies before recording the result.
     [(message_id, _, draft)] = claim_batch(token="x" * 32, now=utcnow(), settings=settings)
     assert draft is None  # queued as a draft: rendered by the worker
-    recipient, raw = render_claimed(message_id, "x" * 32, now=utcnow())
+    recipient, raw = render_claimed([message_id], "x" * 32, now=utcnow())[message_id]
     transport.send(raw, recipient)
     transport.close()
 

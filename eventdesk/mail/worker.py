@@ -24,10 +24,10 @@ from datetime import datetime, timedelta
 from flask import Flask
 from sqlalchemy import or_, select, update
 
-from eventdesk.db import db, reading_only, utcnow
+from eventdesk.db import db, utcnow
 from eventdesk.mail.models import OutboxMessage, OutboxStatus
+from eventdesk.mail.rendering import render_claimed
 from eventdesk.mail.transport import ConnectionFailure, DeliveryError, make_transport
-from eventdesk.tickets import drafts
 
 log = logging.getLogger("eventdesk.mail")
 
@@ -148,42 +148,6 @@ def _record_failure(
     return final
 
 
-def render_claimed(
-    message_id: int, token: str, *, now: datetime
-) -> tuple[str, bytes] | OutboxStatus:
-    """Render a claimed draft and keep its bytes; return (recipient, raw) to send.
-
-    Otherwise return the status the message has now: superseded when its news
-    is out of date, failed when it cannot be rendered at all (the rest of the
-    batch still goes), or pending when our claim ran out meanwhile.
-    """
-    # Read and render without SQLite's write lock: rendering takes a while.
-    with reading_only():
-        item = db.session.get(OutboxMessage, message_id)
-        try:
-            mail = drafts.render_draft(item, now=now)
-        except drafts.Superseded as reason:
-            outcome = {"status": OutboxStatus.SUPERSEDED, "last_error": f"not sent: {reason}"}
-        except Exception as error:
-            log.exception("could not render outbox message %s", message_id)
-            outcome = {"status": OutboxStatus.FAILED, "last_error": f"not rendered: {error}"}
-        else:
-            outcome = None
-        db.session.rollback()  # only read: end the snapshot
-    if outcome is not None:
-        _record(message_id, token, **outcome)
-        return outcome["status"]
-    table = OutboxMessage.__table__
-    kept = db.session.execute(
-        update(table)
-        .where(table.c.id == message_id, table.c.claimed_by == token, table.c.raw.is_(None))
-        .values(raw=mail.raw, message_id=mail.message_id, recipient=mail.recipient,
-                subject=mail.subject[:300])
-    ).rowcount
-    db.session.commit()
-    return (mail.recipient, mail.raw) if kept == 1 else OutboxStatus.PENDING
-
-
 def deliver_batch(
     transport,
     *,
@@ -197,6 +161,8 @@ def deliver_batch(
     claimed_at = now()
     batch = claim_batch(token=token, now=claimed_at, settings=settings)
     result.claimed = len(batch)
+    drafts = [message_id for message_id, _, raw in batch if raw is None]
+    rendered = render_claimed(drafts, token, now=claimed_at) if drafts else {}
     for position, (message_id, recipient, raw) in enumerate(batch):
         if now() - claimed_at > settings.lease / 2:
             # A slow server: give the rest back before the lease could run out
@@ -205,14 +171,14 @@ def deliver_batch(
                 _record(rest_id, token)
             break
         if raw is None:
-            rendered = render_claimed(message_id, token, now=now())
-            if rendered == OutboxStatus.SUPERSEDED:
+            outcome = rendered[message_id]
+            if outcome == OutboxStatus.SUPERSEDED:
                 result.superseded += 1
-            elif rendered == OutboxStatus.FAILED:
+            elif outcome == OutboxStatus.FAILED:
                 result.failed += 1
-            if isinstance(rendered, OutboxStatus):
+            if isinstance(outcome, OutboxStatus):
                 continue
-            recipient, raw = rendered
+            recipient, raw = outcome
         try:
             transport.send(raw, recipient)
         except DeliveryError as error:

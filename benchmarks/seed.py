@@ -4,13 +4,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_migrate import stamp
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from eventdesk import create_app
 from eventdesk.checkin import doors
 from eventdesk.db import db, utcnow
 from eventdesk.events.models import Event, EventStatus, Question, QuestionKind
-from eventdesk.mail.models import OutboxMessage
+from eventdesk.mail.models import OutboxMessage, OutboxStatus
 from eventdesk.registration.models import Registration, RegistrationStatus
 from eventdesk.tickets.codes import new_ticket_code
 
@@ -146,3 +146,16 @@ def check_rush(database_url: str, slug: str) -> RushCheck:
         )
         db.engine.dispose()
     return result
+
+
+def drop_pending_mail(database_url: str) -> int:
+    """Delete the unsent backlog the load figures queued; the rush measures its own mail."""
+    app = app_for(database_url)
+    with app.app_context():
+        table = OutboxMessage.__table__
+        dropped = db.session.execute(
+            delete(table).where(table.c.status == OutboxStatus.PENDING)
+        ).rowcount
+        db.session.commit()
+        db.engine.dispose()
+    return dropped

@@ -3,10 +3,11 @@
 import json
 import statistics
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks import load, processes, seed
+from benchmarks import load, processes, rush_mail, seed
 from benchmarks.load import Figure
 
 RUSH_GUESTS = 2000
@@ -145,12 +146,13 @@ def run_backend(backend: str, eventdesk_url: str, reference_url: str,
         pair("check-in API POST", ed + f"/api/v1/events/{seed.DOOR_SLUG}/checkins", checkin,
              "bare update", ref + "/items/1/hit", hit, 0.6)
 
-        result.rows.append(_rush_row(backend, [ed], eventdesk_url, settings, result.checks))
+        result.rows.append(
+            _rush_row(backend, [ed], eventdesk_url, settings, result.checks, log_dir))
     return result
 
 
 def _rush_row(backend: str, bases: list[str], database_url: str, settings: Settings,
-              checks: list[Check]) -> Row:
+              checks: list[Check], log_dir: Path) -> Row:
     """Let RUSH_GUESTS guests race for RUSH_SEATS seats; check what the database kept."""
     print(f"== {backend}: rush of {RUSH_GUESTS} guests for {RUSH_SEATS} seats", flush=True)
     slug = "bench-rush"
@@ -166,9 +168,16 @@ def _rush_row(backend: str, bases: list[str], database_url: str, settings: Setti
         f"&email=rush-{i:05d}%40example.org&consent=y&{question}=yes"
         for i in range(RUSH_GUESTS)
     ]
-    outcome = load.rush(bases, f"{page}/register", bodies,
-                        sessions=[(base, cookie) for base, cookie, _ in sessions],
-                        concurrency=settings.rush_concurrency, time_limit=RUSH_TIME_LIMIT)
+    # The outbox worker renders and sends while the guests pour in, as in a real rush.
+    with rush_mail.delivering(database_url, log_dir / f"worker-{backend}.log") as sink:
+        outcome = load.rush(bases, f"{page}/register", bodies,
+                            sessions=[(base, cookie) for base, cookie, _ in sessions],
+                            concurrency=settings.rush_concurrency, time_limit=RUSH_TIME_LIMIT)
+        rush_ended = time.monotonic()
+        delivered = sink.wait_for("rush-", RUSH_GUESTS, time_limit=RUSH_TIME_LIMIT)
+    mail_lag = max(sink.last_at - rush_ended, 0.0)
+    rush_ids = [mid for mid, to in zip(sink.message_ids, sink.recipients, strict=True)
+                if to.startswith("rush-")]
     # Status 0: never sent, because the time bound ran out first.
     unsent = outcome.statuses.count(0)
     errors = sum(1 for status in outcome.statuses if status not in (0, 302))
@@ -198,8 +207,13 @@ def _rush_row(backend: str, bases: list[str], database_url: str, settings: Setti
         Check(backend, "rush: one mail queued per guest",
               db.mails == RUSH_GUESTS and db.registrations_without_one_mail == 0,
               f"{db.mails} mails, {db.registrations_without_one_mail} guests without exactly one"),
+        Check(backend, "rush: every mail rendered and delivered once",
+              delivered and len(rush_ids) == len(set(rush_ids)) == RUSH_GUESTS,
+              f"{len(rush_ids)} delivered, {len(set(rush_ids))} distinct Message-IDs; "
+              f"the last {mail_lag:.1f} s after the last registration"),
     ])
-    return Row(backend, f"rush {RUSH_GUESTS} guests / {RUSH_SEATS} seats", figure)
+    return Row(backend, f"rush {RUSH_GUESTS} guests / {RUSH_SEATS} seats, mail sent meanwhile",
+               figure)
 
 
 def _status_counts(statuses: list[int]) -> dict[str, int]:

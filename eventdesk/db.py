@@ -72,6 +72,22 @@ def reading_only() -> Iterator[None]:
         _reading_only.reset(token)
 
 
+@contextmanager
+def reads_before_writes() -> Iterator[None]:
+    """Do the block's reads without SQLite's write lock; writes after the block take it.
+
+    For a request that reads and validates at length before it writes: on
+    SQLite the block runs in a plain read transaction that ends with the
+    block, so the write lock is held only for the short writing part and
+    concurrent writers do not wait on the reading. Objects loaded in the block
+    then reload on first use. On other databases nothing changes.
+    """
+    with reading_only():
+        yield
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.commit()
+
+
 def configure_sqlite(engine: Engine) -> None:
     """Give a SQLite engine WAL mode, a busy timeout and write-locking transactions.
 

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from eventdesk.db import db, utcnow
+from eventdesk.db import db, reads_before_writes, utcnow
 from eventdesk.events.routes import render_event_page
 from eventdesk.events.service import RegistrationWindow, published_event
 from eventdesk.i18n import current_language
@@ -27,12 +27,15 @@ def window_message(window: RegistrationWindow) -> str:
 @bp.post("/events/<slug>/register")
 def register(slug: str):
     """Register a guest for an event."""
-    event = published_event(slug)
-    if event is None:
-        abort(404)
-    form = registration_form(event, current_language())
-    if not form.validate():
-        return render_event_page(event, form, status=422)
+    # The form and its checks take longer than the writing: keep them out of
+    # SQLite's write lock, which every other registration waits for.
+    with reads_before_writes():
+        event = published_event(slug)
+        if event is None:
+            abort(404)
+        form = registration_form(event, current_language())
+        if not form.validate():
+            return render_event_page(event, form, status=422)
     try:
         service.register(
             event,

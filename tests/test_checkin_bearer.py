@@ -1,9 +1,13 @@
-"""Bearer-token scans: no cookie session, and the same answers as a door session gets."""
+"""Bearer-token scans: no cookie session, the same answers as a door session gets,
+and a scan that races an undo."""
+
+from datetime import timedelta
 
 from checkin_helpers import door_with_token, event_today, guest
+from sqlalchemy import event as sa_event
 
 from eventdesk.auth.models import Role, User
-from eventdesk.checkin import doors
+from eventdesk.checkin import doors, service
 from eventdesk.db import db
 
 
@@ -78,3 +82,33 @@ def test_bearer_and_door_session_give_the_same_answers(client, app, make_event, 
                          headers={"Authorization": f"Bearer {token}"}).get_json()
     assert undone["status"] == "ok" and undone["attendee"]["id"] == first.id
     assert scan(tablet, event, code=first.ticket_code).get_json()["door"] == "Zijingang"
+
+
+def test_scan_that_races_an_undo_admits_the_guest(app, make_event, now):
+    event = event_today(make_event, now)
+    registration = guest(event, "a@example.org", now)
+    door, _ = door_with_token(event, "Hoofdingang", now)
+    assert service.check_in(event, registration.ticket_code, door=door, nonce=None, now=now).ok
+    db.session.commit()
+    undone = []
+
+    def undo_before_the_explaining_read(conn, cursor, statement, *args):
+        # Another door's undo lands between this scan's UPDATE and its read.
+        if not undone and "AS door_name" in statement:
+            undone.append(statement)
+            other = cursor.connection.cursor()
+            other.execute("UPDATE registrations SET checked_in_at = NULL, "
+                          "checked_in_door_id = NULL")
+            other.close()
+
+    sa_event.listen(db.engine, "before_cursor_execute", undo_before_the_explaining_read)
+    try:
+        later = now + timedelta(minutes=5)
+        result = service.check_in(event, registration.ticket_code, door=door, nonce=None,
+                                  now=later)
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", undo_before_the_explaining_read)
+    db.session.commit()
+    assert undone and result.ok and result.checked_in_at == later
+    db.session.refresh(registration)
+    assert registration.checked_in_at == later

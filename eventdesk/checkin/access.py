@@ -18,7 +18,6 @@ SESSION_KEY = "doors"
 _EVENT_BY_SLUG = select(Event).where(Event.slug == bindparam("slug"))
 
 
-
 def event_by_slug(slug: str) -> Event | None:
     """Return the event with ``slug``, whatever its status (drafts scan as not open)."""
     if len(slug) > 80:
@@ -26,8 +25,7 @@ def event_by_slug(slug: str) -> Event | None:
     return db.session.scalar(_EVENT_BY_SLUG, {"slug": slug})
 
 
-def scanning_at(slug: str, *, check_csrf: bool
-                ) -> tuple[AnyEvent | None, AnyDoor | None]:
+def scanning_at(slug: str, *, check_csrf: bool) -> tuple[AnyEvent | None, AnyDoor | None]:
     """Return the event with ``slug`` and the door this request scans or undoes at.
 
     The door is None when this request may not scan at the event; the event

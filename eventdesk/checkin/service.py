@@ -7,7 +7,7 @@ number of doors scanning one ticket at once give exactly one ``ok``.
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Row, bindparam, select, update
 
 from eventdesk.checkin import results as r
 from eventdesk.checkin.bearer import AnyDoor, AnyEvent
@@ -96,7 +96,7 @@ def _admit(event: AnyEvent, registration: Registration | None, *, door: AnyDoor,
     return current_state(registration, r.ERROR, r.ALREADY_CHECKED_IN)
 
 
-def _refusal(event: AnyEvent, guest, *, is_open: bool) -> r.Result | None:
+def _refusal(event: AnyEvent, guest: Row | None, *, is_open: bool) -> r.Result | None:
     """Say why the code read as ``guest`` was refused; None if it looks admissible now."""
     if guest is None:
         return r.Result(r.ERROR, r.UNKNOWN)

@@ -12,9 +12,11 @@ class DetachedSession(SecureCookieSession):
 
 def bearer_api_call(request: Request) -> bool:
     """Tell whether ``request`` is an API call carrying a bearer token."""
-    return request.path.startswith(API_PREFIX) and request.headers.get(
-        "Authorization", ""
-    )[:7].lower() == "bearer "
+    if not request.path.startswith(API_PREFIX):
+        return False
+    # Read as the check-in API reads it: an empty token is no token.
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and bool(token.strip())
 
 
 class CookieSessionInterface(SecureCookieSessionInterface):

@@ -4,6 +4,7 @@ import json
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,24 +75,27 @@ def _combine(parts: list[Figure]) -> Figure:
     )
 
 
-def measure_pair(url: str, script: str, ref_url: str, ref_script: str,
+def measure_pair(url: str, script: str | Callable[[int], str], ref_url: str, ref_script: str,
                  settings: Settings) -> tuple[Figure, Figure]:
     """Measure eventdesk and its reference in alternating slices.
 
     The machine is shared: load from elsewhere comes and goes within seconds,
     so both sides get slices of the same minutes rather than one block each.
+    ``script`` may be a function of the run's number (0 for the warm-up), for
+    requests that must not repeat across runs, such as scanning a ticket.
     """
-    for target, lua in ((ref_url, ref_script), (url, script)):
+    scripts = script if callable(script) else (lambda run: script)
+    for target, lua in ((ref_url, ref_script), (url, scripts(0))):
         load.run_wrk(target, script=lua, seconds=settings.warmup,
                      connections=settings.connections)
     mine: list[Figure] = []
     theirs: list[Figure] = []
     # wrk takes whole seconds.
     slice_seconds = max(1, round(settings.seconds / settings.slices))
-    for _ in range(settings.slices):
+    for run in range(1, settings.slices + 1):
         theirs.append(load.run_wrk(ref_url, script=ref_script, seconds=slice_seconds,
                                    connections=settings.connections))
-        mine.append(load.run_wrk(url, script=script, seconds=slice_seconds,
+        mine.append(load.run_wrk(url, script=scripts(run), seconds=slice_seconds,
                                  connections=settings.connections))
     return _combine(mine), _combine(theirs)
 
@@ -100,7 +104,10 @@ def run_backend(backend: str, eventdesk_url: str, reference_url: str,
                 settings: Settings, log_dir: Path) -> BackendResult:
     """Measure every figure on one database backend."""
     print(f"== {backend}: seeding", flush=True)
-    seeded = seed.seed(eventdesk_url)
+    # Enough ticket codes for every check-in run to scan fresh ones at up to 1,000/s.
+    run_seconds = max(round(settings.seconds / settings.slices), settings.warmup)
+    seeded = seed.seed(eventdesk_url,
+                       tickets=max(5000, int(1000 * run_seconds * (settings.slices + 1))))
     result = BackendResult()
     env = {"DATABASE_URL": eventdesk_url, "EVENTDESK_SECRET_KEY": seed.SECRET_KEY}
     event_page = f"/events/{seed.OPEN_SLUG}"
@@ -135,12 +142,18 @@ def run_backend(backend: str, eventdesk_url: str, reference_url: str,
         pair("registration POST", ed + f"{event_page}/register", register, "bare insert",
              ref + "/items", insert, 0.5)
 
-        checkin = load.post_script(
-            f"/api/v1/events/{seed.DOOR_SLUG}/checkins",
-            headers={"Content-Type": "application/json",
-                     "Authorization": f"Bearer {seeded.door_token}"},
-            header_rotation=[{"_code": code} for code in seeded.ticket_codes],
-            bodies_lua='\'{"code": "\' .. h["_code"] .. \'"}\'')
+        # Each run scans codes of its own, so the figure is of guests let in,
+        # not of the same codes refused as already scanned.
+        share = len(seeded.ticket_codes) // (settings.slices + 1)
+
+        def checkin(run: int) -> str:
+            codes = seeded.ticket_codes[run * share:(run + 1) * share]
+            return load.post_script(
+                f"/api/v1/events/{seed.DOOR_SLUG}/checkins",
+                headers={"Content-Type": "application/json",
+                         "Authorization": f"Bearer {seeded.door_token}"},
+                header_rotation=[{"_code": code} for code in codes],
+                bodies_lua='\'{"code": "\' .. h["_code"] .. \'"}\'')
         hit = ("local k = 0\nfunction request()\n  k = k + 1\n"
                '  return wrk.format("POST", "/items/" .. (k % 100 + 1) .. "/hit")\nend\n')
         pair("check-in API POST", ed + f"/api/v1/events/{seed.DOOR_SLUG}/checkins", checkin,

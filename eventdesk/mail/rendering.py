@@ -24,8 +24,9 @@ Rendered = tuple[str, bytes] | OutboxStatus
 
 def _render_all(message_ids: list[int], *, now: datetime) -> dict[int, dict]:
     """Return, per message, the column values to store: the mail, or why there is none."""
-    items = db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(message_ids)))
-    items = list(items)
+    items = list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(message_ids))
+    ))
     # Load the guests and their events at once; render_draft then finds them in
     # the session (which holds them only while something else does: ``guests``).
     wanted = {item.registration_id for item in items if item.registration_id}

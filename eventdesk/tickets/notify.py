@@ -30,10 +30,6 @@ def _guest_language(registration: Registration) -> Iterator[str]:
         yield registration.event.title(registration.language)
 
 
-def _queue(registration: Registration, kind: str, text: MailText) -> None:
-    queue_guest_mail(registration, kind, text)
-
-
 def _with_ticket(subject: str, heading: str, *paragraphs: str) -> MailText:
     return MailText(subject, heading, list(paragraphs), with_ticket=True, invite=Method.REQUEST)
 
@@ -41,7 +37,7 @@ def _with_ticket(subject: str, heading: str, *paragraphs: str) -> MailText:
 def registration_confirmed(registration: Registration) -> None:
     """Queue the confirmation with the QR ticket and the calendar invite."""
     with _guest_language(registration) as title:
-        _queue(registration, "confirmed", _with_ticket(
+        queue_guest_mail(registration, "confirmed", _with_ticket(
             _("Your ticket for %(title)s", title=title),
             _("You are registered"),
             _("Welcome! Show the QR code below at the door; "
@@ -52,7 +48,7 @@ def registration_confirmed(registration: Registration) -> None:
 def registration_waitlisted(registration: Registration) -> None:
     """Queue the message that the guest is on the waiting list."""
     with _guest_language(registration) as title:
-        _queue(registration, "waitlisted", MailText(
+        queue_guest_mail(registration, "waitlisted", MailText(
             _("You are on the waiting list for %(title)s", title=title),
             _("You are on the waiting list"),
             [_("The event is full. When a seat comes free you get it automatically, "
@@ -63,7 +59,7 @@ def registration_waitlisted(registration: Registration) -> None:
 def registration_promoted(registration: Registration) -> None:
     """Queue the ticket for a guest promoted from the waiting list."""
     with _guest_language(registration) as title:
-        _queue(registration, "promoted", _with_ticket(
+        queue_guest_mail(registration, "promoted", _with_ticket(
             _("A seat came free: your ticket for %(title)s", title=title),
             _("You have a seat"),
             _("A seat came free and it is yours. Show the QR code below at the door."),
@@ -106,13 +102,13 @@ def registration_repeated(registration: Registration, *, now: datetime | None = 
                 [_("You were already on the waiting list. We mail you your ticket when a seat "
                    "comes free.")],
             )
-        _queue(registration, "reminder", text)
+        queue_guest_mail(registration, "reminder", text)
 
 
 def ticket_reissued(registration: Registration) -> None:
     """Queue the ticket with its new code; the old code no longer works."""
     with _guest_language(registration) as title:
-        _queue(registration, "reissued", _with_ticket(
+        queue_guest_mail(registration, "reissued", _with_ticket(
             _("Your new ticket for %(title)s", title=title),
             _("Your new ticket"),
             _("Your ticket has a new code. The previous code no longer works at the door."),
@@ -122,7 +118,7 @@ def ticket_reissued(registration: Registration) -> None:
 def ticket_resent(registration: Registration) -> None:
     """Queue the guest's current ticket once more (the organiser's resend)."""
     with _guest_language(registration) as title:
-        _queue(registration, "resent", _with_ticket(
+        queue_guest_mail(registration, "resent", _with_ticket(
             _("Your ticket for %(title)s", title=title),
             _("Your ticket"),
             _("The organiser sends you your ticket once more. Show the QR code below at the door."),
@@ -132,7 +128,7 @@ def ticket_resent(registration: Registration) -> None:
 def registration_cancelled(registration: Registration, *, was_confirmed: bool) -> None:
     """Queue the cancellation notice; a confirmed guest's calendar entry is cancelled too."""
     with _guest_language(registration) as title:
-        _queue(registration, "cancelled", MailText(
+        queue_guest_mail(registration, "cancelled", MailText(
             _("Registration cancelled: %(title)s", title=title),
             _("Your registration has been cancelled"),
             [_("You are no longer registered. You can register again on the event page "
@@ -173,7 +169,7 @@ def event_changed(event: Event) -> int:
     guests = _guests(event, RegistrationStatus.CONFIRMED)
     for registration in guests:
         with _guest_language(registration) as title:
-            _queue(registration, "event_changed", _with_ticket(
+            queue_guest_mail(registration, "event_changed", _with_ticket(
                 _("Changed: %(title)s", title=title),
                 _("The event has changed"),
                 _("The time or place of the event has changed. The details below are up to "
@@ -197,7 +193,7 @@ def event_cancelled(event: Event) -> int:
     for registration in confirmed + waiting:
         was_confirmed = registration.status == RegistrationStatus.CONFIRMED
         with _guest_language(registration) as title:
-            _queue(registration, "event_cancelled", MailText(
+            queue_guest_mail(registration, "event_cancelled", MailText(
                 _("Cancelled: %(title)s", title=title),
                 _("The event has been cancelled"),
                 [_("We are sorry: the organiser has cancelled this event. "

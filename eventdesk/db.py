@@ -1,5 +1,7 @@
 """The database handle, the declarative base and SQLite connection settings."""
 
+import functools
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -95,7 +97,12 @@ def configure_sqlite(engine: Engine) -> None:
     """
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _configure_sqlite)
-        event.listen(engine, "begin", _begin_sqlite)
+        # Writers of one process take turns on this lock (see _begin_sqlite).
+        turn = threading.Lock()
+        event.listen(engine, "begin", functools.partial(_begin_sqlite, turn))
+        event.listen(engine, "commit", functools.partial(_end_write, turn))
+        event.listen(engine, "rollback", functools.partial(_end_write, turn))
+        event.listen(engine.pool, "checkin", functools.partial(_end_write_on_checkin, turn))
 
 
 def _configure_sqlite(dbapi_connection, connection_record) -> None:
@@ -110,15 +117,35 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
     cursor.close()
 
 
-def _begin_sqlite(conn) -> None:
+def _begin_sqlite(turn: threading.Lock, conn) -> None:
     # A deferred transaction that reads and then writes fails at once with
     # SQLITE_BUSY when another writer got in between; taking the write lock
     # up front makes concurrent writers queue on the busy timeout instead.
     # Page views only read, so they keep cheap deferred transactions.
     if _reading_only.get() or (has_request_context() and request.method in SAFE_METHODS):
         conn.exec_driver_sql("BEGIN")
-    else:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    # Writers of one process take turns here: a waiting thread wakes the
+    # moment the lock is free, where SQLite's busy handler polls with sleeps
+    # of up to 100 ms. The timeout leaves anything odd to the busy handler.
+    if turn.acquire(timeout=15):
+        conn.info[_HOLDS_TURN] = True
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+_HOLDS_TURN = "eventdesk_holds_writer_turn"
+
+
+def _end_write(turn: threading.Lock, conn) -> None:
+    if conn.info.pop(_HOLDS_TURN, False):
+        turn.release()
+
+
+def _end_write_on_checkin(turn: threading.Lock, dbapi_connection, connection_record) -> None:
+    # A transaction can also end without a commit or rollback event, when its
+    # connection is invalidated: the turn is then handed on here.
+    if connection_record is not None and connection_record.info.pop(_HOLDS_TURN, False):
+        turn.release()
 
 
 def utcnow() -> datetime:

@@ -20,20 +20,7 @@ from eventdesk.mail.models import OutboxMessage
 from eventdesk.registration.models import Registration
 from eventdesk.tickets.calendar import Method
 from eventdesk.tickets.drafts import queue_guest_mail
-from eventdesk.tickets.mails import MailText
-
-
-def _event_facts(event: Event, language: str) -> dict:
-    return {
-        "title": event.title(language),
-        "date": display.local_date(event.starts_at, event, language),
-        "start": display.local_time(event.starts_at, event, language),
-        "end": display.local_time(event.ends_at, event, language),
-        "venue": event.venue,
-        "address": event.address,
-        "url": external_url("events.detail", slug=event.slug),
-    }
-
+from eventdesk.tickets.mails import MailText, event_facts
 
 # Stand-ins rendered into the templates once per language, replaced per invitee:
 # rendering every invitation in full would make a list of thousands slow.
@@ -59,7 +46,7 @@ class InvitationMails:
 
     def _render_once(self, language: str, extra_guests: int) -> tuple[str, str, str]:
         event = self.event
-        facts = _event_facts(event, language)
+        facts = event_facts(event, language)
         with force_locale(language):
             title = facts["title"]
             if self.reminder:

@@ -24,6 +24,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from eventdesk.events import display
+from eventdesk.events.models import Event
 from eventdesk.links import external_url
 from eventdesk.mail import mime
 from eventdesk.mail.address import mail_address, new_message_id, sender_address
@@ -44,9 +45,8 @@ class MailText:
     invite: Method | None = None
 
 
-def _event_facts(registration: Registration) -> dict:
-    event = registration.event
-    language = registration.language
+def event_facts(event: Event, language: str) -> dict:
+    """Return what a mail says about ``event``, in ``language``."""
     return {
         "title": event.title(language),
         "date": display.local_date(event.starts_at, event, language),
@@ -91,7 +91,7 @@ def build_guest_mail(registration: Registration, text: MailText, *, now: datetim
     context = {
         "registration": registration,
         "text": text,
-        "event": _event_facts(registration),
+        "event": event_facts(registration.event, registration.language),
         "ticket_code": ticket_code,
         "qr_src": f"cid:{qr_cid[1:-1]}" if qr_cid else None,
         "manage_url": external_url("registration.manage", token=registration.manage_token),

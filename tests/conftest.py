@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import g
+from mail_helpers import SmtpServer
 from sqlalchemy import text
 
 from eventdesk import create_app
@@ -62,6 +63,15 @@ def _reset_postgres() -> None:
     with db.engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture
+def smtp():
+    """Run a real SMTP server (aiosmtpd) on a free loopback port for the test."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 import pytest
-from mail_helpers import SmtpServer
 from sqlalchemy import func, select
 
 from eventdesk.db import db, utcnow
@@ -31,14 +30,6 @@ FAST = {
     "MAIL_POLL_SECONDS": 0.05,
     "MAIL_BATCH_SIZE": 10,
 }
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

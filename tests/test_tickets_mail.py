@@ -6,7 +6,7 @@ from datetime import UTC, timedelta
 import pytest
 import zxingcpp
 from icalendar import Calendar
-from mail_helpers import SmtpServer, deliver, parts_by_type
+from mail_helpers import deliver, parts_by_type
 from PIL import Image
 from sqlalchemy import select
 
@@ -15,14 +15,6 @@ from eventdesk.events.models import EventStatus
 from eventdesk.mail.models import OutboxMessage
 from eventdesk.registration import service
 from eventdesk.tickets import notify
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -16,9 +16,9 @@ import time
 import tracemalloc
 from datetime import timedelta
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 
-from eventdesk import create_app
+from benchmarks import seed as seed_tools
 from eventdesk.auth.models import Role, User
 from eventdesk.checkin.models import Door
 from eventdesk.db import db, utcnow
@@ -27,17 +27,6 @@ from eventdesk.organiser.export import export_chunks
 from eventdesk.registration.models import Registration, RegistrationStatus
 
 ORGANISATIONS = ["Tata Steel", "Nova College", "Gemeente Velsen", "Techport", "ROC Nova", ""]
-
-
-def make_app(url: str):
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                      "WTF_CSRF_ENABLED": False})
-    with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        db.create_all()
-    return app
 
 
 def seed(slug: str, guests: int) -> Event:
@@ -144,7 +133,7 @@ def main() -> int:
         else:
             folder = stack.enter_context(tempfile.TemporaryDirectory())
             url = f"sqlite:///{folder}/export.sqlite"
-        app = make_app(url)
+        app = seed_tools.empty_app(url, WTF_CSRF_ENABLED=False)
         with app.app_context():
             started = time.perf_counter()
             seed("export-small", args.guests // 10)

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import force_locale
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
-from eventdesk import create_app
+from benchmarks import seed
 from eventdesk.db import db, utcnow
 from eventdesk.events.models import Event, EventStatus
 from eventdesk.invitations import sending, service
@@ -69,18 +69,6 @@ def excel_list(rows: int) -> bytes:
     return buffer.getvalue().encode("cp1252")
 
 
-def make_app(url: str):
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                      "BASE_URL": "https://events.example.org",
-                      "MAIL_FROM": "Techport <events@techport.example.org>"})
-    with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        db.create_all()
-    return app
-
-
 def new_event(slug: str) -> Event:
     now = utcnow()
     event = Event(slug=slug, status=EventStatus.PUBLISHED, title_nl="10 jaar Techport",
@@ -100,7 +88,8 @@ def timed(action: Callable[[], object]) -> float:
 
 def run(url: str, rounds: int = 3) -> list[Figure]:
     """Measure every figure ``rounds`` times on the database at ``url``; return medians."""
-    app = make_app(url)
+    app = seed.empty_app(url, BASE_URL="https://events.example.org",
+                         MAIL_FROM="Techport <events@techport.example.org>")
     data = excel_list(ROWS)
     samples: dict[str, list[float]] = {key: [] for key in
                                        ("csv", "preview", "import", "queue", "bulk")}

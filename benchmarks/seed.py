@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_migrate import stamp
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 
 from eventdesk import create_app
 from eventdesk.checkin import doors
@@ -31,6 +31,18 @@ class Seeded:
 def app_for(database_url: str):
     """Create an eventdesk app on ``database_url`` as the servers will see it."""
     return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET_KEY})
+
+
+def empty_app(database_url: str, **config):
+    """Create an app in test mode on an emptied database with eventdesk's tables."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "bench",
+                      "SQLALCHEMY_DATABASE_URI": database_url, **config})
+    with app.app_context():
+        if database_url.startswith("postgresql"):
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        db.create_all()
+    return app
 
 
 def _event(slug: str, *, capacity: int | None) -> Event:

@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 
 from eventdesk.db import db, utcnow
 from eventdesk.mail.models import OutboxMessage, OutboxStatus
-from eventdesk.mail.outbox import enqueue
 from eventdesk.mail.rendering import render_claimed
 from eventdesk.mail.transport import (
     LocalTransport,
@@ -54,7 +53,10 @@ def queue_plain(count: int) -> None:
         message["Subject"] = f"Mail {number}"
         message["Message-ID"] = make_msgid(domain="techport.example.org")
         message.set_content("Hello")
-        enqueue(message, kind="test")
+        db.session.add(OutboxMessage(
+            message_id=message["Message-ID"], kind="test", recipient=message["To"],
+            subject=message["Subject"], raw=message.as_bytes(), next_attempt_at=utcnow(),
+        ))
     db.session.commit()
 
 

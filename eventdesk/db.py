@@ -82,12 +82,19 @@ def reads_before_writes() -> Iterator[None]:
     SQLite the block runs in a plain read transaction that ends with the
     block, so the write lock is held only for the short writing part and
     concurrent writers do not wait on the reading. Objects loaded in the block
-    then reload on first use. On other databases nothing changes.
+    keep what they read, as on PostgreSQL, where reads take no lock either:
+    whatever must be current is settled by the writes themselves (such as the
+    seat counter's conditional UPDATE). On other databases nothing changes.
     """
     with reading_only():
         yield
     if db.session.get_bind().dialect.name == "sqlite":
-        db.session.commit()
+        session = db.session()
+        session.expire_on_commit = False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = True
 
 
 def configure_sqlite(engine: Engine) -> None:

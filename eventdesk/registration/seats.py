@@ -37,19 +37,22 @@ def announce(registration: Registration) -> None:
         notify.registration_waitlisted(registration)
 
 
-def mark_confirmed(registration: Registration, *, now: datetime) -> None:
-    """Give ``registration`` its confirmed status and a ticket code, without flushing.
+def confirmed_values(now: datetime) -> dict:
+    """Return the columns of a confirmed registration: status, time and a new ticket code.
 
-    A new registration gets them before its INSERT, saving an UPDATE.
+    A new registration gets them in its INSERT, saving an UPDATE.
     """
-    registration.status = RegistrationStatus.CONFIRMED
-    registration.confirmed_at = now
-    registration.ticket_code = new_ticket_code()
+    return {
+        "status": RegistrationStatus.CONFIRMED,
+        "confirmed_at": now,
+        "ticket_code": new_ticket_code(),
+    }
 
 
 def confirm(registration: Registration, *, now: datetime) -> None:
     """Mark ``registration`` confirmed with a ticket code; its seat is already claimed."""
-    mark_confirmed(registration, now=now)
+    for column, value in confirmed_values(now).items():
+        setattr(registration, column, value)
     db.session.flush()
 
 

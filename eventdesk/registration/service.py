@@ -3,12 +3,15 @@
 Functions here flush but never commit; the caller owns the transaction.
 """
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import make_transient_to_detached
 
 from eventdesk.db import db
 from eventdesk.events.models import Event
@@ -32,7 +35,7 @@ from eventdesk.registration.models import (
 )
 from eventdesk.registration.seats import (
     announce,
-    mark_confirmed,
+    confirmed_values,
     promote_waitlisted,
     seat_or_waitlist,
 )
@@ -69,7 +72,7 @@ def registration_by_token(token: str) -> Registration | None:
     return db.session.scalar(select(Registration).where(Registration.manage_token == token))
 
 
-def _new_registration(
+def _new_registration_values(
     event: Event,
     *,
     name: str,
@@ -78,23 +81,65 @@ def _new_registration(
     answers: Mapping[str, str],
     language: str,
     now: datetime,
-) -> Registration:
-    """Build a waiting registration, not yet added to the session."""
-    return Registration(
-        event=event,
-        status=RegistrationStatus.WAITLISTED,
-        name=name,
-        email=email.strip(),
-        email_normalized=normalize_email(email),
-        organisation=organisation,
-        answers=dict(answers),
-        language=language,
-        consented_at=now,
-        created_at=now,
-        uid=new_uid(),
-        manage_token=new_manage_token(),
-        calendar_sequence=0,
+) -> dict:
+    """Return every column of a new waiting registration, ready to INSERT."""
+    return {
+        "event_id": event.id,
+        "status": RegistrationStatus.WAITLISTED,
+        "name": name,
+        "email": email.strip(),
+        "email_normalized": normalize_email(email),
+        "organisation": organisation,
+        "answers": dict(answers),
+        "language": language,
+        "consented_at": now,
+        "created_at": now,
+        "updated_at": now,
+        "uid": new_uid(),
+        "manage_token": new_manage_token(),
+        "ticket_code": None,
+        "calendar_sequence": 0,
+        "confirmed_at": None,
+        "cancelled_at": None,
+        "checked_in_at": None,
+        "checked_in_door_id": None,
+        "companion_of_id": None,
+    }
+
+
+_registrations = Registration.__table__
+_DIALECT_INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+
+
+@functools.cache
+def _insert_unless_registered(dialect: str):
+    # A repeated address is skipped rather than refused, so no savepoint is
+    # needed to survive it: one statement instead of three, in the window in
+    # which the event's seat counter is locked.
+    return (
+        _DIALECT_INSERTS[dialect](_registrations)
+        .on_conflict_do_nothing(index_elements=["event_id", "email_normalized"])
+        .returning(_registrations.c.id)
     )
+
+
+def _insert_new(event: Event, values: dict) -> Registration | None:
+    """INSERT a registration unless its address is registered for the event already.
+
+    Returns the new registration, persistent in the session, or None for a
+    repeated address (perhaps registered a moment ago by another request).
+    A plain INSERT rather than the ORM's unit of work: this is the hot path of
+    a registration rush, and the row is complete, so nothing is read back.
+    """
+    dialect = db.session.get_bind().dialect.name
+    new_id = db.session.scalar(_insert_unless_registered(dialect), values)
+    if new_id is None:
+        return None
+    registration = Registration(id=new_id, event=event, **values)
+    # Known to be in the database as given: attach it without another INSERT.
+    make_transient_to_detached(registration)
+    db.session.add(registration)
+    return registration
 
 
 def register(
@@ -125,30 +170,32 @@ def register(
     if waitlist_only and not event.invitation_waitlist:
         raise InvitationRequired()
 
-    # Most registrations are new: try the INSERT first, and look for the
-    # earlier registration only when the unique address refuses it.
-    registration = _new_registration(
+    values = _new_registration_values(
         event, name=name, email=email, organisation=organisation,
         answers=answers or {}, language=language, now=now,
     )
-    try:
-        with db.session.begin_nested():
-            # Seat first, then the row: on PostgreSQL the seat counter's row
-            # lock then also orders the new ids, so ids (the waiting list's
-            # order) follow the order in which guests got a seat or not.
-            if not waitlist_only and take_seat(event):
-                mark_confirmed(registration, now=now)
-            db.session.add(registration)
-    except IntegrityError:
-        # The address is registered already (perhaps a moment ago by another
-        # request); the savepoint's rollback gave the seat back.
-        existing = find_registration(event, email)
-        if existing is None:
-            raise
-    else:
+    # Most registrations are new: INSERT first, and look for the earlier
+    # registration only when the address turns out to be taken. The seat comes
+    # first: on PostgreSQL the seat counter's row lock then also orders the
+    # new ids, so ids (the waiting list's order) follow the order in which
+    # guests got a seat or not.
+    seated = not waitlist_only and take_seat(event)
+    if seated:
+        values.update(confirmed_values(now))
+    registration = _insert_new(event, values)
+    if registration is not None:
         announce(registration)
         return Outcome(registration, created=True)
 
+    if seated:
+        release_seat(event)
+    existing = find_registration(event, email)
+    if existing is None:
+        # The earlier registration was deleted in between: start again.
+        return register(
+            event, name=name, email=email, organisation=organisation, answers=answers,
+            language=language, now=now, invited=invited,
+        )
     if existing.status != RegistrationStatus.CANCELLED:
         notify.registration_repeated(existing)
         return Outcome(existing, created=False)
@@ -224,18 +271,19 @@ def add_by_hand(
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
         raise AlreadyRegistered(existing)
     if existing is None:
-        registration = _new_registration(
+        registration = _insert_new(event, _new_registration_values(
             event, name=name, email=email, organisation=organisation,
             answers={}, language=language, now=now,
-        )
-        try:
-            with db.session.begin_nested():
-                db.session.add(registration)
-        except IntegrityError as error:
+        ))
+        if registration is None:
             raced = find_registration(event, email)
             if raced is None:
-                raise
-            raise AlreadyRegistered(raced) from error
+                # The earlier registration was deleted in between: start again.
+                return add_by_hand(
+                    event, name=name, email=email, organisation=organisation,
+                    language=language, now=now,
+                )
+            raise AlreadyRegistered(raced)
     else:
         registration = existing
         registration.name = name

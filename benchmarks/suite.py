@@ -128,14 +128,19 @@ def run_backend(backend: str, eventdesk_url: str, reference_url: str,
 
         sessions = load.form_session(ed, event_page, count=16)
         q = seeded.question_field
-        register = load.post_script(
-            f"{event_page}/register",
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-            header_rotation=sessions,
-            bodies_lua=('"csrf_token=" .. h["_token"] .. "&name=Guest+" .. n .. "&email=g" '
-                        f'.. tid .. "-" .. n .. "-" .. math.random(1e9) .. "%40example.org'
-                        f'&organisation=Techport&consent=y&{q}=yes"'),
-        )
+
+        # Each run registers addresses of its own: wrk restarts its counter and
+        # its unseeded random numbers every run, so without the run's number
+        # later runs would measure repeated registrations, not new guests.
+        def register(run: int) -> str:
+            return load.post_script(
+                f"{event_page}/register",
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+                header_rotation=sessions,
+                bodies_lua=('"csrf_token=" .. h["_token"] .. "&name=Guest+" .. n .. "&email=g" '
+                            f'.. tid .. "-" .. n .. "-r{run}%40example.org'
+                            f'&organisation=Techport&consent=y&{q}=yes"'),
+            )
         insert = load.post_script(
             "/items", headers={"Content-Type": "application/x-www-form-urlencoded"},
             bodies_lua='"name=Guest+" .. n .. "&email=g" .. tid .. "-" .. n .. "%40example.org"')

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from eventdesk.db import db
 from eventdesk.events.models import EventStatus
@@ -38,6 +38,29 @@ def test_confirms_while_seats_last_then_waitlists_in_order(make_event, now):
     assert seats.waitlist_position(third) == 1
     assert seats.waitlist_position(fourth) == 2
     assert event.confirmed_count == 2
+
+
+def test_last_seat_gone_after_the_event_was_read_waitlists_with_one_mail(make_event, now):
+    # The request read the event with one seat free; another guest took it
+    # before this registration got to the seat counter.
+    event = make_event(capacity=1)
+    events = type(event).__table__
+    db.session.execute(update(events).where(events.c.id == event.id).values(confirmed_count=1))
+    assert event.seats_left == 1
+
+    outcome = service.register(event, name="Late", email="late@example.org", now=now)
+    db.session.commit()
+
+    late = outcome.registration
+    assert outcome.created
+    assert late.status == RegistrationStatus.WAITLISTED and late.ticket_code is None
+    assert db.session.scalar(select(func.count()).select_from(type(late))) == 1
+    kinds = db.session.scalars(
+        select(OutboxMessage.kind).where(OutboxMessage.registration_id == late.id)
+    ).all()
+    assert kinds == ["waitlisted"]
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+    assert event.confirmed_count == 1
 
 
 def test_cancel_frees_the_seat_and_promotes_the_first_waiting(make_event, now):

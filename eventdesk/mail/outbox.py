@@ -1,6 +1,6 @@
 """Queue mail in the current transaction."""
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 
 from eventdesk.db import db, utcnow
 from eventdesk.mail.models import OutboxMessage
@@ -28,3 +28,9 @@ def enqueue_draft(
         draft=draft,
         next_attempt_at=utcnow(),
     ))
+
+
+def drop_queued_mail(registration_id: int) -> None:
+    """Delete the mail queued for a registration that is being undone in this transaction."""
+    table = OutboxMessage.__table__
+    db.session.execute(delete(table).where(table.c.registration_id == registration_id))

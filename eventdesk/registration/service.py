@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import make_transient_to_detached
@@ -21,6 +21,7 @@ from eventdesk.events.service import (
     release_seat,
     take_seat,
 )
+from eventdesk.mail.outbox import drop_queued_mail
 from eventdesk.registration.errors import (
     AlreadyCancelled,
     AlreadyRegistered,
@@ -142,6 +143,51 @@ def _insert_new(event: Event, values: dict) -> Registration | None:
     return registration
 
 
+def _register_new(
+    event: Event, values: dict, *, now: datetime, waitlist_only: bool
+) -> Registration | None:
+    """Add a new registration with a seat or on the waiting list, and queue its mail.
+
+    Returns None, with nothing written, when the address is registered already.
+
+    Every registration for an event waits for the lock on its seat counter,
+    so the counter is locked as briefly as possible. While the event seems to
+    have seats (as read at the start of the request), the guest is written as
+    confirmed first and the seat taken last, just before the commit; if the
+    last seat went meanwhile, that is undone and the guest waits in line.
+    When the event is full, a seat is tried first: a counter that has no seat
+    to give is not locked at all.
+
+    Either way a guest's id, the waiting list's order, is given after every
+    seat taken before them: a seat taken last goes to a row written before
+    any refused guest's, and a guest is written as waiting only after being
+    refused a seat.
+    """
+    if not waitlist_only and event.seats_left != 0:
+        registration = _insert_new(event, {**values, **confirmed_values(now)})
+        if registration is None:
+            return None
+        announce(registration)
+        if take_seat(event):
+            return registration
+        _withdraw_new(registration)
+    seated = not waitlist_only and take_seat(event)
+    registration = _insert_new(event, {**values, **confirmed_values(now)} if seated else values)
+    if registration is None:
+        if seated:
+            release_seat(event)
+        return None
+    announce(registration)
+    return registration
+
+
+def _withdraw_new(registration: Registration) -> None:
+    """Undo a registration written in this transaction, with the mail queued for it."""
+    drop_queued_mail(registration.id)
+    db.session.execute(delete(_registrations).where(_registrations.c.id == registration.id))
+    db.session.expunge(registration)
+
+
 def register(
     event: Event,
     *,
@@ -175,20 +221,10 @@ def register(
         answers=answers or {}, language=language, now=now,
     )
     # Most registrations are new: INSERT first, and look for the earlier
-    # registration only when the address turns out to be taken. The seat comes
-    # first: on PostgreSQL the seat counter's row lock then also orders the
-    # new ids, so ids (the waiting list's order) follow the order in which
-    # guests got a seat or not.
-    seated = not waitlist_only and take_seat(event)
-    if seated:
-        values.update(confirmed_values(now))
-    registration = _insert_new(event, values)
+    # registration only when the address turns out to be taken.
+    registration = _register_new(event, values, now=now, waitlist_only=waitlist_only)
     if registration is not None:
-        announce(registration)
         return Outcome(registration, created=True)
-
-    if seated:
-        release_seat(event)
     existing = find_registration(event, email)
     if existing is None:
         # The earlier registration was deleted in between: start again.

@@ -6,6 +6,11 @@ from eventdesk.db import db, utcnow
 from eventdesk.mail.models import OutboxMessage
 from eventdesk.registration.models import Registration
 
+# A plain INSERT rather than an ORM object: nothing reads the row back in the
+# transaction, and it spares every registration a unit-of-work flush. Built
+# once: it runs for every registration.
+_INSERT_DRAFT = insert(OutboxMessage.__table__)
+
 
 def enqueue_draft(
     draft: dict, *, kind: str, registration: Registration, recipient: str, subject: str
@@ -18,16 +23,14 @@ def enqueue_draft(
     """
     if registration.id is None:
         db.session.flush()
-    # A plain INSERT rather than an ORM object: nothing reads the row back in
-    # this transaction, and it spares every registration a unit-of-work flush.
-    db.session.execute(insert(OutboxMessage.__table__).values(
-        kind=kind,
-        registration_id=registration.id,
-        recipient=recipient,
-        subject=subject[:300],
-        draft=draft,
-        next_attempt_at=utcnow(),
-    ))
+    db.session.execute(_INSERT_DRAFT, {
+        "kind": kind,
+        "registration_id": registration.id,
+        "recipient": recipient,
+        "subject": subject[:300],
+        "draft": draft,
+        "next_attempt_at": utcnow(),
+    })
 
 
 def drop_queued_mail(registration_id: int) -> None:

@@ -77,6 +77,22 @@ def test_event_page_shows_local_time_venue_and_seats(client, make_event, now):
     assert "<strong>fine</strong>" in page
 
 
+def test_event_page_fields_follow_the_language_and_keep_a_failed_attempt(client, make_event):
+    event = make_event()
+    page = f"/events/{event.slug}"
+    # The blank fields are kept once rendered: each language keeps its own.
+    for _ in range(2):
+        english = client.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True)
+        dutch = client.get(page, headers={"Accept-Language": "nl"}).get_data(as_text=True)
+        assert "We send your ticket to this address." in english
+        assert "We sturen je ticket naar dit adres." in dutch
+    refused = client.post(f"{page}/register", data=form(email="not-an-email", name="Ada Byron"),
+                          headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'value="Ada Byron"' in refused and "Please enter a valid email address." in refused
+    again = client.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Ada Byron" not in again and "Please enter a valid email address." not in again
+
+
 def test_register_confirm_manage_and_cancel(client, make_event):
     event = make_event(capacity=1)
     response = client.post(f"/events/{event.slug}/register", data=form(**answered(event)))

@@ -1,6 +1,9 @@
 """Public event pages."""
 
-from flask import Blueprint, abort, render_template
+import functools
+
+from flask import Blueprint, abort, render_template, request
+from markupsafe import Markup
 
 from eventdesk.db import utcnow
 from eventdesk.events import display
@@ -34,6 +37,27 @@ def render_event_page(event, form, status: int = 200):
         render_template("events/detail.html", event=event, form=form, window=window),
         status,
     )
+
+
+@bp.app_template_global()
+def registration_fields(form) -> Markup:
+    """Render the registration form's fields: a blank form's once per form and language.
+
+    Every visitor to an event page gets the same blank fields, and rendering
+    them through WTForms' widgets was a third of the page's time. A form with
+    a guest's input or errors (after a POST) is rendered as it is.
+    """
+    if request.method == "GET" and not form.errors:
+        return _blank_fields(type(form), current_language())
+    return Markup(render_template("events/_registration_fields.html", form=form))
+
+
+@functools.lru_cache(maxsize=512)
+def _blank_fields(form_class, language: str) -> Markup:
+    # One form class per set of questions, so the class and the language fix
+    # everything shown; the CSRF token, which is per visitor, is not part of it.
+    blank = form_class(formdata=None, meta={"csrf": False})
+    return Markup(render_template("events/_registration_fields.html", form=blank))
 
 
 @bp.app_template_global()

@@ -1,12 +1,14 @@
 """Database plumbing: aware UTC datetimes and SQLite's write lock."""
 
+import multiprocessing
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select, update
 
-from eventdesk.db import db, reading_only
+from eventdesk.db import WriterTurn, db, reading_only
 from eventdesk.events.models import Event
 
 
@@ -44,3 +46,34 @@ def test_a_long_read_leaves_writers_free(app, make_event, database_url):
         assert wrote.wait(timeout=5), "the writer waited for the reader"
         writer.join()
         db.session.rollback()
+
+
+def test_writers_in_two_processes_take_turns(tmp_path):
+    # Gunicorn workers and the outbox worker are separate processes writing
+    # to one SQLite file: the turn must be one across processes.
+    turn = WriterTurn(str(tmp_path / "eventdesk.sqlite"))
+    context = multiprocessing.get_context("fork")
+    parent_holds, parent_released = context.Event(), context.Event()
+    child_got = context.Array("b", 2)
+
+    def other_process() -> None:
+        parent_holds.wait(timeout=10)
+        child_got[0] = turn.acquire(timeout=0.2)
+        parent_released.wait(timeout=10)
+        child_got[1] = turn.acquire(timeout=10)
+        # Ends holding the turn, as a crashed process would.
+
+    child = context.Process(target=other_process)
+    child.start()
+    assert turn.acquire(timeout=1)
+    parent_holds.set()
+    time.sleep(0.5)
+    turn.release()
+    parent_released.set()
+    child.join(timeout=15)
+
+    assert child.exitcode == 0
+    assert list(child_got) == [0, 1]  # refused while the parent held it, then given
+    # The child's lock went with it.
+    assert turn.acquire(timeout=1)
+    turn.release()

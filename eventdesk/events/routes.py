@@ -48,14 +48,15 @@ def registration_fields(form) -> Markup:
     a guest's input or errors (after a POST) is rendered as it is.
     """
     if request.method == "GET" and not form.errors:
-        return _blank_fields(type(form), current_language())
+        return _blank_fields(type(form), current_language(), request.script_root)
     return Markup(render_template("events/_registration_fields.html", form=form))
 
 
 @functools.lru_cache(maxsize=512)
-def _blank_fields(form_class, language: str) -> Markup:
+def _blank_fields(form_class, language: str, script_root: str) -> Markup:
     # One form class per set of questions, so the class and the language fix
-    # everything shown; the CSRF token, which is per visitor, is not part of it.
+    # everything shown but the privacy link, whose path starts with the
+    # script root; the CSRF token, which is per visitor, is not part of it.
     blank = form_class(formdata=None, meta={"csrf": False})
     return Markup(render_template("events/_registration_fields.html", form=blank))
 

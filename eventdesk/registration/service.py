@@ -115,8 +115,7 @@ _DIALECT_INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
 @functools.cache
 def _insert_unless_registered(dialect: str):
     # A repeated address is skipped rather than refused, so no savepoint is
-    # needed to survive it: one statement instead of three, in the window in
-    # which the event's seat counter is locked.
+    # needed to survive it: one statement instead of three.
     return (
         _DIALECT_INSERTS[dialect](_registrations)
         .on_conflict_do_nothing(index_elements=["event_id", "email_normalized"])

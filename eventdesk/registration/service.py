@@ -153,14 +153,14 @@ def _register_new(
     so the counter is locked as briefly as possible. While the event seems to
     have seats (as read at the start of the request), the guest is written as
     confirmed first and the seat taken last, just before the commit; if the
-    last seat went meanwhile, that is undone and the guest waits in line.
-    When the event is full, a seat is tried first: a counter that has no seat
-    to give is not locked at all.
+    last seat went meanwhile, that is undone and the guest is written again,
+    as waiting. A guest written as waiting still tries for a seat, in case
+    one came free: a counter with no seat to give is not locked at all.
 
-    Either way a guest's id, the waiting list's order, is given after every
-    seat taken before them: a seat taken last goes to a row written before
-    any refused guest's, and a guest is written as waiting only after being
-    refused a seat.
+    The row always comes before the seat, so two requests for one address
+    lock the address and the counter in the same order and cannot deadlock.
+    And a guest is written as waiting only after every seat taken so far was
+    taken, so ids, the waiting list's order, follow the order of arrival.
     """
     if not waitlist_only and event.seats_left != 0:
         registration = _insert_new(event, {**values, **confirmed_values(now)})
@@ -170,13 +170,10 @@ def _register_new(
         if take_seat(event):
             return registration
         _withdraw_new(registration)
-    seated = not waitlist_only and take_seat(event)
-    registration = _insert_new(event, {**values, **confirmed_values(now)} if seated else values)
+    registration = _insert_new(event, values)
     if registration is None:
-        if seated:
-            release_seat(event)
         return None
-    announce(registration)
+    seat_or_waitlist(registration, now=now, waitlist_only=waitlist_only)
     return registration
 
 

@@ -50,23 +50,23 @@ def test_a_long_read_leaves_writers_free(app, make_event, database_url):
 
 def test_writers_in_two_processes_take_turns(tmp_path):
     # Gunicorn workers and the outbox worker are separate processes writing
-    # to one SQLite file: the turn must be one across processes.
+    # to one SQLite file: the turn must be one across processes. The child is
+    # forked while this process holds the turn, as a process may fork in the
+    # middle of a write: it must start without the turn and wait for it.
     turn = WriterTurn(str(tmp_path / "eventdesk.sqlite"))
     context = multiprocessing.get_context("fork")
-    parent_holds, parent_released = context.Event(), context.Event()
+    parent_released = context.Event()
     child_got = context.Array("b", 2)
 
     def other_process() -> None:
-        parent_holds.wait(timeout=10)
         child_got[0] = turn.acquire(timeout=0.2)
         parent_released.wait(timeout=10)
         child_got[1] = turn.acquire(timeout=10)
         # Ends holding the turn, as a crashed process would.
 
+    assert turn.acquire(timeout=1)
     child = context.Process(target=other_process)
     child.start()
-    assert turn.acquire(timeout=1)
-    parent_holds.set()
     time.sleep(0.5)
     turn.release()
     parent_released.set()

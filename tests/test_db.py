@@ -48,6 +48,23 @@ def test_a_long_read_leaves_writers_free(app, make_event, database_url):
         db.session.rollback()
 
 
+def test_a_write_dropped_midway_hands_the_turn_on(app, make_event, database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("only SQLite writers take turns")
+    make_event()
+    db.session.commit()
+    with db.engine.connect() as dropped:
+        dropped.execute(update(Event).values(venue="Elders"))  # holds the turn
+        dropped.invalidate()  # as when the database connection is lost
+    started = time.monotonic()
+    with db.engine.begin() as connection:
+        connection.execute(update(Event).values(venue="Velsen"))
+    # Without the turn handed on, this writer would wait 15 s for it.
+    assert time.monotonic() - started < 2
+    assert db.session.scalar(select(Event.venue)) == "Velsen"
+    db.session.rollback()
+
+
 def test_writers_in_two_processes_take_turns(tmp_path):
     # Gunicorn workers and the outbox worker are separate processes writing
     # to one SQLite file: the turn must be one across processes. The child is

@@ -52,3 +52,9 @@ def door_with_token(event, name, now):
     token = doors.issue_token(door)
     db.session.commit()
     return door, token
+
+
+def api(client, event, path="checkins", token=None, **body):
+    """POST ``body`` as JSON to the event's check-in API, with a bearer ``token`` if given."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.post(f"/api/v1/events/{event.slug}/{path}", json=body, headers=headers)

@@ -1,17 +1,12 @@
 """The check-in JSON API, the door page's access paths and the organiser's door page."""
 
-from checkin_helpers import cancel, door_with_token, event_today, guest
+from checkin_helpers import api, cancel, door_with_token, event_today, guest
 from sqlalchemy import select
 
 from eventdesk.auth.models import Role, User
 from eventdesk.checkin import doors
 from eventdesk.checkin.models import Scan
 from eventdesk.db import db
-
-
-def api(client, event, path="checkins", token=None, **body):
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return client.post(f"/api/v1/events/{event.slug}/{path}", json=body, headers=headers)
 
 
 def account(email, role, password="correct horse battery"):

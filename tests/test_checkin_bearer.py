@@ -3,17 +3,12 @@ and a scan that races an undo."""
 
 from datetime import timedelta
 
-from checkin_helpers import door_with_token, event_today, guest
+from checkin_helpers import api, door_with_token, event_today, guest
 from sqlalchemy import event as sa_event
 
 from eventdesk.auth.models import Role, User
 from eventdesk.checkin import doors, service
 from eventdesk.db import db
-
-
-def scan(client, event, token=None, **body):
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return client.post(f"/api/v1/events/{event.slug}/checkins", json=body, headers=headers)
 
 
 def test_bearer_call_neither_reads_nor_writes_the_cookie_session(client, make_event, now):
@@ -30,11 +25,11 @@ def test_bearer_call_neither_reads_nor_writes_the_cookie_session(client, make_ev
                                         "password": "correct horse battery"})
     assert login.status_code == 302
 
-    answer = scan(client, event, token=token, code=registration.ticket_code)
+    answer = api(client, event, token=token, code=registration.ticket_code)
     assert answer.get_json()["status"] == "ok"
     assert "Set-Cookie" not in answer.headers and "Vary" not in answer.headers
     # The admin's cookie would open this event's door; a bearer call is judged by its token.
-    wrong = scan(client, event, token=other_token, code=registration.ticket_code)
+    wrong = api(client, event, token=other_token, code=registration.ticket_code)
     assert wrong.status_code == 401 and "Set-Cookie" not in wrong.headers
     # The browser session itself is untouched and still logged in.
     counts = client.get(f"/api/v1/events/{event.slug}/checkins/counts")
@@ -55,8 +50,8 @@ def test_bearer_and_door_session_give_the_same_answers(client, app, make_event, 
     page = f"/events/{event.slug}/checkin"
     assert tablet.post(page + "/pin", data={"door": side.id, "pin": pin}).status_code == 302
 
-    by_token = scan(client, event, token=token, code=first.ticket_code).get_json()
-    by_tablet = scan(tablet, event, code=second.ticket_code).get_json()
+    by_token = api(client, event, token=token, code=first.ticket_code).get_json()
+    by_tablet = api(tablet, event, code=second.ticket_code).get_json()
     local = by_token["checked_in_at"]
     seen = ((by_token, first, "Hoofdingang"), (by_tablet, second, "Zijingang"))
     for answer, who, door in seen:
@@ -69,8 +64,8 @@ def test_bearer_and_door_session_give_the_same_answers(client, app, make_event, 
     assert by_token["checked_in_time"] == at.astimezone(event.zone).strftime("%H:%M")
 
     # Each door sees the other's check-in, with its time in the event's zone and its name.
-    again_by_token = scan(client, event, token=token, code=second.ticket_code).get_json()
-    again_by_tablet = scan(tablet, event, code=first.ticket_code).get_json()
+    again_by_token = api(client, event, token=token, code=second.ticket_code).get_json()
+    again_by_tablet = api(tablet, event, code=first.ticket_code).get_json()
     assert again_by_token["reason"] == again_by_tablet["reason"] == "already_checked_in"
     assert again_by_tablet["door"] == "Hoofdingang"
     assert again_by_tablet["checked_in_time"] == by_token["checked_in_time"]
@@ -81,7 +76,7 @@ def test_bearer_and_door_session_give_the_same_answers(client, app, make_event, 
                          json={"registration": first.id},
                          headers={"Authorization": f"Bearer {token}"}).get_json()
     assert undone["status"] == "ok" and undone["attendee"]["id"] == first.id
-    assert scan(tablet, event, code=first.ticket_code).get_json()["door"] == "Zijingang"
+    assert api(tablet, event, code=first.ticket_code).get_json()["door"] == "Zijingang"
 
 
 def test_scan_that_races_an_undo_admits_the_guest(app, make_event, now):

@@ -6,9 +6,11 @@ from eventdesk.events.models import Event, Question
 from eventdesk.invitations.models import Invitee, ReminderRound, ReminderSent
 from eventdesk.mail.models import OutboxMessage
 from eventdesk.organiser.privacy import EventRetention
+from eventdesk.ratelimit import RateCounter
 from eventdesk.registration.models import Registration
 
 __all__ = [
-    "Door", "Event", "EventRetention", "Invitee", "OutboxMessage", "Question", "Registration",
+    "Door", "Event", "EventRetention", "Invitee", "OutboxMessage", "Question", "RateCounter",
+    "Registration",
     "ReminderRound", "ReminderSent", "Scan", "User",
 ]

@@ -5,6 +5,7 @@ from eventdesk.checkin.models import Door, Scan
 from eventdesk.events.models import Event, Question
 from eventdesk.invitations.models import Invitee, ReminderRound, ReminderSent
 from eventdesk.mail.models import OutboxMessage
+from eventdesk.operations.heartbeat import WorkerPass
 from eventdesk.organiser.privacy import EventRetention
 from eventdesk.ratelimit import RateCounter
 from eventdesk.registration.models import Registration
@@ -12,5 +13,5 @@ from eventdesk.registration.models import Registration
 __all__ = [
     "Door", "Event", "EventRetention", "Invitee", "OutboxMessage", "Question", "RateCounter",
     "Registration",
-    "ReminderRound", "ReminderSent", "Scan", "User",
+    "ReminderRound", "ReminderSent", "Scan", "User", "WorkerPass",
 ]

@@ -1,4 +1,4 @@
-"""operations: worker heartbeat and health
+"""operations: when a worker last finished an outbox pass
 
 Revision ID: b6c3e8f27a40
 Revises: 9d2f6a15e7b3
@@ -17,8 +17,14 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table(
+        'worker_passes',
+        sa.Column('host', sa.String(length=255), nullable=False),
+        sa.Column('finished_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('pid', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('host', name=op.f('pk_worker_passes')),
+    )
 
 
 def downgrade():
-    pass
+    op.drop_table('worker_passes')

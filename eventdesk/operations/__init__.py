@@ -1,0 +1,1 @@
+"""Running eventdesk: health, the worker's heartbeat, logs, backups and the schema check."""

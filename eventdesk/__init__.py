@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from eventdesk import errors, i18n, mail, models  # noqa: F401  (models: complete metadata)
+from eventdesk import errors, i18n, mail, models, requestguard  # noqa: F401  (models: metadata)
 from eventdesk.auth import service as _auth_service  # noqa: F401  (registers the user loader)
 from eventdesk.auth.sessions import CookieSessionInterface
 from eventdesk.config import load_config
@@ -47,6 +47,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     i18n.init_app(app)
     errors.init_app(app)
+    requestguard.init_app(app)
 
     from eventdesk.auth.routes import bp as auth_bp
     from eventdesk.checkin.api import bp as checkin_api_bp

@@ -1,14 +1,14 @@
 """Forms for opening a door with a PIN and for managing doors."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from eventdesk.checkin.doors import NAME_MAX, PIN_LENGTH
+from eventdesk.forms import Form
 
 
-class PinForm(FlaskForm):
+class PinForm(Form):
     door = SelectField(_l("Door"), coerce=int, validators=[DataRequired(_l("Choose your door."))])
     pin = StringField(
         _l("PIN"),
@@ -24,7 +24,7 @@ class PinForm(FlaskForm):
         self.door.choices = [(door.id, door.name) for door in doors]
 
 
-class DoorForm(FlaskForm):
+class DoorForm(Form):
     name = StringField(
         _l("Door name"),
         validators=[DataRequired(_l("Give the door a name.")), Length(max=NAME_MAX)],
@@ -33,5 +33,5 @@ class DoorForm(FlaskForm):
     with_pin = BooleanField(_l("Also give it a PIN for volunteers"), default=True)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes state: only the CSRF token."""

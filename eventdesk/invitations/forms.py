@@ -3,7 +3,6 @@
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -18,9 +17,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from eventdesk.events.models import Event
+from eventdesk.forms import Form
 from eventdesk.invitations.csvfile import MAX_EXTRA_GUESTS
 from eventdesk.invitations.rsvp import Companion
-from eventdesk.registration.forms import GuestDetailsForm, _question_field, no_control_characters
+from eventdesk.registration.forms import GuestDetailsForm, _question_field
 
 MAX_COMPANION_FIELDS = 50
 
@@ -29,25 +29,24 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     """Choose a CSV file of invitees."""
 
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Please choose a file."))])
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     """Import the previewed list: the file travels back in a hidden field."""
 
     payload = HiddenField(validators=[DataRequired()])
 
 
-class InviteeForm(FlaskForm):
+class InviteeForm(Form):
     """Add one invitee by hand."""
 
     name = StringField(
         _l("Name"), filters=[_strip],
-        validators=[DataRequired(_l("Please enter a name.")), Length(max=200),
-                    no_control_characters],
+        validators=[DataRequired(_l("Please enter a name.")), Length(max=200)],
     )
     email = StringField(
         _l("Email address"), filters=[_strip],
@@ -58,7 +57,7 @@ class InviteeForm(FlaskForm):
     )
     organisation = StringField(
         _l("Organisation"), filters=[_strip],
-        validators=[Optional(), Length(max=200), no_control_characters],
+        validators=[Optional(), Length(max=200)],
     )
     language = SelectField(
         _l("Language of the mails"),
@@ -71,13 +70,13 @@ class InviteeForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A CSRF-protected button; ``key`` makes a repeated submit of one page harmless."""
 
     key = HiddenField()
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     """Who may register, and until when invitations can be answered."""
 
     invitation_only = BooleanField(_l("By invitation only: the public cannot register"))
@@ -87,7 +86,7 @@ class SettingsForm(FlaskForm):
     )
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     """Say no, with an optional message for the organiser."""
 
     message = TextAreaField(
@@ -133,7 +132,7 @@ def accept_form(event: Event, language: str, allowed: int, **kwargs) -> AcceptFo
     for number in range(1, allowed + 1):
         fields[f"companion_{number}_name"] = StringField(
             _l("Name of guest %(number)d", number=number), filters=[_strip],
-            validators=[Optional(), Length(max=200), no_control_characters],
+            validators=[Optional(), Length(max=200)],
         )
         fields[f"companion_{number}_email"] = StringField(
             _l("Their email address (optional: else their ticket comes to you)"),

@@ -3,7 +3,6 @@
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -25,6 +24,7 @@ from wtforms.validators import (
 )
 
 from eventdesk.events.models import QuestionKind
+from eventdesk.forms import Form
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -35,7 +35,7 @@ def _zone_choices() -> list[SelectChoice]:
     return [SelectChoice(zone, zone.replace("_", " ")) for zone in zones]
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     title_nl = StringField(
         _l("Title (Dutch)"), validators=[DataRequired(_l("Please enter a title.")), Length(max=200)]
     )
@@ -79,6 +79,7 @@ class EventForm(FlaskForm):
         _l("Organiser's email address"),
         validators=[Optional(), Email(_l("Please enter a valid email address.")), Length(max=254)],
     )
+    confirm_address_always = BooleanField(_l("Always ask guests to confirm their email address"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -100,7 +101,7 @@ class EventForm(FlaskForm):
             raise ValidationError(_l("Registration must close after it opens."))
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     kind = SelectField(
         _l("Kind of answer"),
         choices=[
@@ -134,7 +135,7 @@ def choice_lines(text: str | None) -> list[tuple[str, str]]:
     return pairs
 
 
-class AddGuestForm(FlaskForm):
+class AddGuestForm(Form):
     name = StringField(
         _l("Name"), validators=[DataRequired(_l("Please enter a name.")), Length(max=200)]
     )
@@ -153,7 +154,7 @@ class AddGuestForm(FlaskForm):
     )
 
 
-class RetentionForm(FlaskForm):
+class RetentionForm(Form):
     days = IntegerField(
         _l("Erase guests' personal data this many days after the event"),
         validators=[Optional(), NumberRange(min=0, max=3650, message=_l("Enter 0 to 3650 days."))],

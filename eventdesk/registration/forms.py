@@ -1,29 +1,20 @@
 """Registration and self-service forms, built for one event's questions."""
 
 import functools
-import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, RadioField, SelectChoice, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from eventdesk.events.models import Event, Question, QuestionKind
-
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+from eventdesk.forms import Form
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def no_control_characters(form, field: Field) -> None:
-    """Refuse line breaks and other control characters in one-line fields."""
-    if field.data and _CONTROL_CHARS.search(field.data):
-        raise ValidationError(_l("Please use a single line without special characters."))
-
-
-class GuestDetailsForm(FlaskForm):
+class GuestDetailsForm(Form):
     """What a guest may change later on the manage page."""
 
     name = StringField(
@@ -32,7 +23,6 @@ class GuestDetailsForm(FlaskForm):
         validators=[
             DataRequired(_l("Please enter your name.")),
             Length(max=200, message=_l("Please use at most %(max)d characters.")),
-            no_control_characters,
         ],
         render_kw={"autocomplete": "name"},
     )
@@ -42,7 +32,6 @@ class GuestDetailsForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=200, message=_l("Please use at most %(max)d characters.")),
-            no_control_characters,
         ],
         render_kw={"autocomplete": "organization"},
     )
@@ -73,6 +62,16 @@ class RegistrationForm(GuestDetailsForm):
         _l("I agree that my details are used for this event as described in the privacy notice."),
         validators=[InputRequired(_l("Please agree to the privacy notice to register."))],
     )
+    # A trap for bots, hidden from people and screen readers (see
+    # registration.screening); named so that no browser or password manager
+    # fills it in for a guest.
+    ref_code = StringField(_l("Leave this field empty"), render_kw={
+        "autocomplete": "off", "tabindex": "-1",
+    })
+
+    def looks_automated(self) -> bool:
+        """Tell whether the hidden trap field was filled in."""
+        return bool(self.ref_code.data)
 
 
 # What a question looks like on the form; two questions that agree on it
@@ -130,5 +129,5 @@ def details_form(event: Event, language: str, **kwargs) -> GuestDetailsForm:
     return _with_questions(GuestDetailsForm, event, language)(**kwargs)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: a CSRF-protected confirmation button."""

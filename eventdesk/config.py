@@ -21,6 +21,11 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # Bot defences on the public registration form (see registration.screening).
+    "REGISTRATION_CONFIRM_AFTER": 10,
+    "REGISTRATION_CONFIRM_MAILS_PER_HOUR": 50,
+    "REGISTRATION_MIN_FILL_SECONDS": 3,
+    "REGISTRATION_PENDING_HOURS": 48,
 }
 
 INSECURE_KEYS = {None, "", "dev", "change-me", "secret"}

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from eventdesk.db import db, utcnow
 from eventdesk.organiser.privacy import purge_expired
+from eventdesk.registration.confirmation import forget_unconfirmed
 
 log = logging.getLogger("eventdesk.housekeeping")
 
@@ -19,8 +20,18 @@ def erase_expired_personal_data(*, now: datetime) -> int:
     return total
 
 
+def forget_unconfirmed_registrations(*, now: datetime) -> int:
+    """Delete the registrations whose guests never confirmed their address."""
+    forgotten = forget_unconfirmed(now=now)
+    db.session.commit()
+    return forgotten
+
+
 def run_chores() -> None:
     """Do every periodic chore once."""
+    forgotten = forget_unconfirmed_registrations(now=utcnow())
+    if forgotten:
+        log.info("deleted %d registration(s) never confirmed by their guests", forgotten)
     erased = erase_expired_personal_data(now=utcnow())
     if erased:
         log.info("erased the personal data of %d guest(s) past retention", erased)

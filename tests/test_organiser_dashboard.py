@@ -29,7 +29,7 @@ def test_figures_and_charts(app, client, make_event):
     db.session.commit()
 
     assert dashboard.status_counts(event) == {
-        "confirmed": 6, "waitlisted": 1, "cancelled": 0, "checked_in": 3}
+        "confirmed": 6, "waitlisted": 1, "cancelled": 0, "pending": 0, "checked_in": 3}
     assert dashboard.arrivals(event) == [("16:00", 2), ("16:10", 0), ("16:20", 0), ("16:30", 1)]
     assert dashboard.registrations_over_time(event) == [("01-12", 3), ("02-12", 5), ("03-12", 7)]
     assert dashboard.by_organisation(event) == [("–", 4), ("Tata Steel", 3)]

@@ -19,7 +19,10 @@ def search(event: Event, query: str, *, limit: int = SEARCH_LIMIT) -> list[Regis
     words = printable(query or "", 200).split()[:4]
     if not words or sum(len(word) for word in words) < 2:
         return []
-    statement = select(Registration).where(Registration.event_id == event.id)
+    # Pending registrations are not guests (yet): they hold no seat nor ticket.
+    statement = select(Registration).where(
+        Registration.event_id == event.id, Registration.status != RegistrationStatus.PENDING
+    )
     for word in words:
         pattern = f"%{_escape_like(word[:60].lower())}%"
         statement = statement.where(

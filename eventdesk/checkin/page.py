@@ -19,6 +19,8 @@ def strings() -> dict[str, str]:
         "cancelled": _("Registration cancelled"),
         "waitlisted": _("On the waiting list"),
         "waitlisted_detail": _("This guest has no seat (yet)."),
+        "unconfirmed": _("Address not confirmed"),
+        "unconfirmed_detail": _("This guest never confirmed their registration: no valid ticket."),
         "wrong_event": _("Ticket for another event"),
         "not_open": _("Check-in is not open yet"),
         "not_checked_in": _("Was not checked in"),

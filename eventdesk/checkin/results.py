@@ -14,6 +14,8 @@ ALREADY_CHECKED_IN = "already_checked_in"
 UNKNOWN = "unknown"
 CANCELLED = "cancelled"
 WAITLISTED = "waitlisted"
+# The guest never confirmed their address: the registration holds no ticket.
+UNCONFIRMED = "unconfirmed"
 WRONG_EVENT = "wrong_event"
 NOT_OPEN = "not_open"
 # Undo of a guest who is not checked in.
@@ -23,7 +25,7 @@ FULL = "full"
 ALREADY_REGISTERED = "already_registered"
 
 REASONS = (
-    ALREADY_CHECKED_IN, UNKNOWN, CANCELLED, WAITLISTED, WRONG_EVENT, NOT_OPEN,
+    ALREADY_CHECKED_IN, UNKNOWN, CANCELLED, WAITLISTED, UNCONFIRMED, WRONG_EVENT, NOT_OPEN,
     NOT_CHECKED_IN, FULL, ALREADY_REGISTERED,
 )
 

@@ -93,6 +93,8 @@ def _admit(event: AnyEvent, registration: Registration | None, *, door: AnyDoor,
         return r.Result(r.ERROR, r.CANCELLED, registration)
     if registration.status == RegistrationStatus.WAITLISTED:
         return r.Result(r.ERROR, r.WAITLISTED, registration)
+    if registration.status == RegistrationStatus.PENDING:
+        return r.Result(r.ERROR, r.UNCONFIRMED, registration)
     return current_state(registration, r.ERROR, r.ALREADY_CHECKED_IN)
 
 
@@ -108,6 +110,9 @@ def _refusal(event: AnyEvent, guest: Row | None, *, is_open: bool) -> r.Result |
         return r.Result(r.ERROR, r.CANCELLED, guest)
     if guest.status == RegistrationStatus.WAITLISTED:
         return r.Result(r.ERROR, r.WAITLISTED, guest)
+    if guest.status == RegistrationStatus.PENDING:
+        # A cancelled guest who registered again and never confirmed keeps their old code.
+        return r.Result(r.ERROR, r.UNCONFIRMED, guest)
     if guest.checked_in_at is None:
         return None
     return r.Result(r.ERROR, r.ALREADY_CHECKED_IN, guest, checked_in_at=guest.checked_in_at,

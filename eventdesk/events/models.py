@@ -56,6 +56,11 @@ class Event(db.Model):
     # with invitation_waitlist the public may still join the waiting list.
     invitation_only: Mapped[bool] = mapped_column(default=False)
     invitation_waitlist: Mapped[bool] = mapped_column(default=False)
+    # Every public registration waits until its guest confirms the address by mail.
+    confirm_address_always: Mapped[bool] = mapped_column(default=False)
+    # Registrations refused because their client had asked for too many
+    # confirmation mails: none is stored, so they are counted here.
+    refused_registrations: Mapped[int] = mapped_column(default=0)
     # After this moment invitation links answer "closed".
     rsvp_closes_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -21,7 +21,7 @@ GUEST_FACING = ("starts_at", "ends_at", "venue", "address", "timezone", "title_n
 EDITABLE = (
     "title_nl", "title_en", "description_nl", "description_en", "venue", "address", "timezone",
     "starts_at", "ends_at", "capacity", "registration_opens_at", "registration_closes_at",
-    "organiser_email",
+    "organiser_email", "confirm_address_always",
 )
 
 

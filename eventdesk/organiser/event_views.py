@@ -192,6 +192,7 @@ STATUS_LABELS: dict = {
     EventStatus.CANCELLED: _l("Cancelled"),
     RegistrationStatus.CONFIRMED: _l("Confirmed"),
     RegistrationStatus.WAITLISTED: _l("Waiting list"),
+    RegistrationStatus.PENDING: _l("Address not confirmed"),
     QuestionKind.TEXT: _l("Text"),
     QuestionKind.CHOICE: _l("One choice from a list"),
     QuestionKind.YES_NO: _l("Yes or no"),

@@ -154,7 +154,9 @@ def _rows(
             _text(Registration.checked_in_at), Door.name, Registration.answers, Registration.id,
         )
         .outerjoin(Door, Door.id == Registration.checked_in_door_id)
-        .where(Registration.event_id == event_id)
+        # Unconfirmed registrations hold nothing and may well be a bot's: not attendees.
+        .where(Registration.event_id == event_id,
+               Registration.status != RegistrationStatus.PENDING)
         .order_by(Registration.id)
         # Plain Core rows, not ORM objects: nothing piles up in the session's
         # identity map, the ORM's per-row work is skipped, and on PostgreSQL

@@ -16,6 +16,8 @@ class RegistrationStatus(enum.StrEnum):
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
     CANCELLED = "cancelled"
+    # Asked to confirm the address by mail first: holds no seat and no valid ticket.
+    PENDING = "pending"
 
 
 def new_manage_token() -> str:

@@ -1,17 +1,18 @@
 """Guest pages: register, the neutral thank-you page, and the manage link."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from eventdesk.db import db, reads_before_writes, utcnow
 from eventdesk.events.routes import render_event_page
 from eventdesk.events.service import RegistrationWindow, published_event
 from eventdesk.i18n import current_language
-from eventdesk.registration import errors, seats, service
+from eventdesk.registration import confirm_links, confirmation, errors, screening, seats, service
 from eventdesk.registration.forms import ConfirmForm, details_form, registration_form
 from eventdesk.registration.models import Registration, RegistrationStatus
 
 bp = Blueprint("registration", __name__)
+bp.add_app_template_global(screening.form_stamp, "registration_form_stamp")
 
 
 def window_message(window: RegistrationWindow) -> str:
@@ -36,9 +37,14 @@ def register(slug: str):
         form = registration_form(event, current_language())
         if not form.validate():
             return render_event_page(event, form, status=422)
+    suspicious = form.looks_automated() or screening.filled_too_fast(
+        request.form.get(screening.STAMP_FIELD)
+    )
     try:
-        service.register(
+        screened = screening.register_public(
             event,
+            client=request.remote_addr,
+            suspicious=suspicious,
             name=form.name.data,
             email=form.email.data,
             organisation=form.organisation.data or "",
@@ -46,6 +52,15 @@ def register(slug: str):
             language=current_language(),
             now=utcnow(),
         )
+    except screening.TooManyConfirmationMails:
+        # Nothing is stored but the counts, which must stay.
+        db.session.commit()
+        form.form_errors.append(_(
+            "Sorry, we cannot take more registrations from your network right now. "
+            "Please try again in an hour, or from another connection, such as your "
+            "phone's mobile data."
+        ))
+        return render_event_page(event, form, status=429)
     except errors.RegistrationNotOpen as error:
         db.session.rollback()
         form.form_errors.append(window_message(error.window))
@@ -59,6 +74,8 @@ def register(slug: str):
     db.session.commit()
     # ``slug``, not ``event.slug``: the commit expired the event, and reading
     # it again would cost a query and, on SQLite, a write-locking transaction.
+    if screened.must_confirm:
+        return redirect(url_for("registration.confirmation_sent", slug=slug))
     return redirect(url_for("registration.registered", slug=slug))
 
 
@@ -69,6 +86,60 @@ def registered(slug: str):
     if event is None:
         abort(404)
     return render_template("registration/registered.html", event=event)
+
+
+@bp.get("/events/<slug>/confirm-your-address")
+def confirmation_sent(slug: str):
+    """Tell the guest that their seat waits for the link in the mail."""
+    event = published_event(slug)
+    if event is None:
+        abort(404)
+    hours = round(confirm_links.pending_lifetime().total_seconds() / 3600)
+    return render_template("registration/confirmation_sent.html", event=event, hours=hours)
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm_address(token: str):
+    """Ask the guest to press the button, then confirm their address and settle their seat.
+
+    Following the link only shows the button: mail scanners open links too.
+    """
+    registration = confirm_links.registration_by_confirmation_token(token)
+    now = utcnow()
+    pending = registration is not None and registration.status == RegistrationStatus.PENDING
+    if registration is None or (pending and confirmation.is_expired(registration, now=now)):
+        return render_template("registration/confirm.html", registration=None), 410
+    if registration.status == RegistrationStatus.CANCELLED:
+        flash(_("This registration was cancelled."), "info")
+        return redirect(url_for("registration.manage", token=registration.manage_token))
+    if not pending:
+        flash(_("Your email address is confirmed already."), "info")
+        return redirect(url_for("registration.manage", token=registration.manage_token))
+    event = registration.event
+    form = ConfirmForm()
+    problem = None
+    if form.validate_on_submit():
+        try:
+            confirmation.confirm_address(registration, now=now)
+        except errors.RegistrationNotOpen as error:
+            db.session.rollback()
+            problem = window_message(error.window)
+        except errors.InvitationRequired:
+            db.session.rollback()
+            problem = _("This event is by invitation only. Please use the link in your invitation.")
+        else:
+            db.session.commit()
+            if registration.status == RegistrationStatus.CONFIRMED:
+                flash(_("Thank you: your address is confirmed and your seat is reserved. "
+                        "We have mailed you your ticket."), "success")
+            else:
+                flash(_("Thank you: your address is confirmed. The event is full, so you are "
+                        "on the waiting list; we have mailed you about it."), "success")
+            return redirect(url_for("registration.manage", token=registration.manage_token))
+    return render_template(
+        "registration/confirm.html", registration=registration, event=event, form=form,
+        problem=problem,
+    ), (409 if problem else 200)
 
 
 def _registration_or_404(token: str) -> Registration:

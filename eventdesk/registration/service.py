@@ -143,7 +143,7 @@ def _insert_new(event: Event, values: dict) -> Registration | None:
 
 
 def _register_new(
-    event: Event, values: dict, *, now: datetime, waitlist_only: bool
+    event: Event, values: dict, *, now: datetime, waitlist_only: bool, confirm_address: bool
 ) -> Registration | None:
     """Add a new registration with a seat or on the waiting list, and queue its mail.
 
@@ -161,7 +161,15 @@ def _register_new(
     lock the address and the counter in the same order and cannot deadlock.
     And a guest is written as waiting only after every seat taken so far was
     taken, so ids, the waiting list's order, follow the order of arrival.
+
+    A guest who must confirm their address first is written as pending: no
+    seat, no ticket, only the mail with the confirmation link.
     """
+    if confirm_address:
+        registration = _insert_new(event, {**values, "status": RegistrationStatus.PENDING})
+        if registration is not None:
+            notify.address_confirmation(registration, fresh=True)
+        return registration
     if not waitlist_only and event.seats_left != 0:
         registration = _insert_new(event, {**values, **confirmed_values(now)})
         if registration is None:
@@ -184,6 +192,23 @@ def _withdraw_new(registration: Registration) -> None:
     db.session.expunge(registration)
 
 
+def admission(event: Event, *, now: datetime, invited: bool = False) -> bool:
+    """Check that ``event`` takes this registration now; return whether only its waiting list does.
+
+    At an invitation-only event only ``invited`` guests take seats; the
+    public is refused, or only waitlisted when the event keeps a public list.
+    """
+    window = registration_window(event, now=now)
+    # Invited guests may answer before registration opens to the public.
+    early_invited = invited and window == RegistrationWindow.NOT_YET_OPEN
+    if window != RegistrationWindow.OPEN and not early_invited:
+        raise RegistrationNotOpen(window)
+    waitlist_only = event.invitation_only and not invited
+    if waitlist_only and not event.invitation_waitlist:
+        raise InvitationRequired()
+    return waitlist_only
+
+
 def register(
     event: Event,
     *,
@@ -194,23 +219,17 @@ def register(
     language: str = "nl",
     now: datetime,
     invited: bool = False,
+    confirm_address: bool = False,
 ) -> Outcome:
     """Register a guest: confirmed while seats last, else on the waiting list.
 
-    At an invitation-only event only ``invited`` guests take seats; the
-    public is refused, or only waitlisted when the event keeps a public list.
+    With ``confirm_address`` the guest is held as pending, without a seat,
+    until they follow the link in the mail (see ``registration.confirmation``).
 
     A second registration with the same address changes nothing and mails the
     existing guest their own link, so the answer reveals nothing to others.
     """
-    window = registration_window(event, now=now)
-    # Invited guests may answer before registration opens to the public.
-    early_invited = invited and window == RegistrationWindow.NOT_YET_OPEN
-    if window != RegistrationWindow.OPEN and not early_invited:
-        raise RegistrationNotOpen(window)
-    waitlist_only = event.invitation_only and not invited
-    if waitlist_only and not event.invitation_waitlist:
-        raise InvitationRequired()
+    waitlist_only = admission(event, now=now, invited=invited)
 
     values = _new_registration_values(
         event, name=name, email=email, organisation=organisation,
@@ -218,7 +237,9 @@ def register(
     )
     # Most registrations are new: INSERT first, and look for the earlier
     # registration only when the address turns out to be taken.
-    registration = _register_new(event, values, now=now, waitlist_only=waitlist_only)
+    registration = _register_new(
+        event, values, now=now, waitlist_only=waitlist_only, confirm_address=confirm_address
+    )
     if registration is not None:
         return Outcome(registration, created=True)
     existing = find_registration(event, email)
@@ -226,19 +247,42 @@ def register(
         # The earlier registration was deleted in between: start again.
         return register(
             event, name=name, email=email, organisation=organisation, answers=answers,
-            language=language, now=now, invited=invited,
+            language=language, now=now, invited=invited, confirm_address=confirm_address,
         )
-    if existing.status != RegistrationStatus.CANCELLED:
+    if existing.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED):
         notify.registration_repeated(existing)
         return Outcome(existing, created=False)
 
+    # A cancelled registration starts again. So does a pending one, unless this
+    # request must be confirmed too: a registration that may take a seat
+    # straight away (an invitation, or a client below the threshold, whose
+    # count this request raised) may as well take it for this address. A
+    # pending one asked again under confirmation only gets its mail again.
+    # The row is claimed from the status we saw before any seat is taken, so
+    # two requests (or a request and a confirmation link) start it once.
+    claimed = db.session.execute(
+        update(_registrations)
+        .where(_registrations.c.id == existing.id, _registrations.c.status == existing.status)
+        .values(status=RegistrationStatus.PENDING if confirm_address
+                else RegistrationStatus.WAITLISTED)
+    ).rowcount
+    db.session.expire(existing, ["status"])
+    if claimed != 1:
+        return register(
+            event, name=name, email=email, organisation=organisation, answers=answers,
+            language=language, now=now, invited=invited, confirm_address=confirm_address,
+        )
     existing.name = name
     existing.organisation = organisation
     existing.answers = dict(answers or {})
     existing.language = language
     existing.consented_at = now
     existing.cancelled_at = None
-    seat_or_waitlist(existing, now=now, waitlist_only=waitlist_only)
+    if confirm_address:
+        db.session.flush()
+        notify.address_confirmation(existing)
+    else:
+        seat_or_waitlist(existing, now=now, waitlist_only=waitlist_only)
     return Outcome(existing, created=True)
 
 

@@ -46,6 +46,7 @@ def queue_guest_mail(registration: Registration, kind: str, text: MailText) -> N
         "invite": text.invite.value if text.invite else None,
         "status": registration.status.value,
         "ticket_code": registration.ticket_code if text.with_ticket else None,
+        "confirm_link": text.confirm_link,
         # Links in the mail point where the guest came from, as when built in the request.
         "base_url": public_base_url(),
     }
@@ -84,6 +85,7 @@ def render_draft(item: OutboxMessage, *, now: datetime) -> OutgoingMail:
         paragraphs=list(draft["paragraphs"]),
         with_ticket=draft["with_ticket"],
         invite=Method(draft["invite"]) if draft["invite"] else None,
+        confirm_link=draft.get("confirm_link", False),
     )
     with force_locale(registration.language), base_url_of(draft.get("base_url")):
         return build_guest_mail(registration, text, now=now)

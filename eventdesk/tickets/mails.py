@@ -29,6 +29,7 @@ from eventdesk.links import external_url
 from eventdesk.mail import mime
 from eventdesk.mail.address import mail_address, new_message_id, sender_address
 from eventdesk.mail.mime import OutgoingMail
+from eventdesk.registration import confirm_links
 from eventdesk.registration.models import Registration
 from eventdesk.tickets.calendar import Method, build_invite
 from eventdesk.tickets.qr import qr_png
@@ -43,6 +44,9 @@ class MailText:
     paragraphs: list[str] = field(default_factory=list)
     with_ticket: bool = False
     invite: Method | None = None
+    # A pending registration's mail: the link that confirms the address, instead
+    # of the manage link (there is nothing to manage until then).
+    confirm_link: bool = False
 
 
 def event_facts(event: Event, language: str) -> dict:
@@ -95,6 +99,12 @@ def build_guest_mail(registration: Registration, text: MailText, *, now: datetim
         "ticket_code": ticket_code,
         "qr_src": f"cid:{qr_cid[1:-1]}" if qr_cid else None,
         "manage_url": external_url("registration.manage", token=registration.manage_token),
+        "confirm_url": (
+            external_url("registration.confirm_address",
+                         token=confirm_links.confirmation_token(registration))
+            if text.confirm_link
+            else None
+        ),
         "ticket_url": (
             external_url("tickets.printable", token=registration.manage_token)
             if ticket_code

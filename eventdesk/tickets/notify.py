@@ -10,13 +10,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from eventdesk.db import db, utcnow
 from eventdesk.events.models import Event
 from eventdesk.mail.models import OutboxMessage
+from eventdesk.registration.confirm_links import pending_lifetime
 from eventdesk.registration.models import Registration, RegistrationStatus
 from eventdesk.tickets.calendar import Method
 from eventdesk.tickets.drafts import queue_guest_mail
@@ -71,12 +72,12 @@ def registration_promoted(registration: Registration) -> None:
 REPEAT_MAIL_PAUSE = timedelta(minutes=10)
 
 
-def _reminded_since(registration: Registration, moment: datetime) -> bool:
+def _reminded_since(registration: Registration, moment: datetime, kind: str = "reminder") -> bool:
     return db.session.scalar(
         select(OutboxMessage.id)
         .where(
             OutboxMessage.registration_id == registration.id,
-            OutboxMessage.kind == "reminder",
+            OutboxMessage.kind == kind,
             OutboxMessage.created_at > moment,
         )
         .limit(1)
@@ -103,6 +104,37 @@ def registration_repeated(registration: Registration, *, now: datetime | None = 
                    "comes free.")],
             )
         queue_guest_mail(registration, "reminder", text)
+
+
+def address_confirmation(
+    registration: Registration, *, fresh: bool = False, now: datetime | None = None
+) -> None:
+    """Queue the mail whose link confirms a pending guest's address and takes their seat.
+
+    Asked again for the same registration, it is mailed at most once per
+    REPEAT_MAIL_PAUSE (``fresh``: the registration was just made, so there is no earlier one).
+    """
+    now = now or utcnow()
+    if not fresh and _reminded_since(registration, now - REPEAT_MAIL_PAUSE, "confirm_address"):
+        return
+    hours = round(pending_lifetime().total_seconds() / 3600)
+    with _guest_language(registration) as title:
+        queue_guest_mail(registration, "confirm_address", MailText(
+            _("Confirm your registration for %(title)s", title=title),
+            _("Please confirm your email address"),
+            [
+                _("To keep the seats for real guests, we ask you to confirm your email "
+                  "address before we reserve a seat for you. No seat is reserved yet."),
+                ngettext("Follow the link below within %(num)d hour. You then get your "
+                         "ticket, or a place on the waiting list if the event is full by then.",
+                         "Follow the link below within %(num)d hours. You then get your "
+                         "ticket, or a place on the waiting list if the event is full by then.",
+                         hours),
+                _("Did you not register? Then ignore this mail: nothing happens, and your "
+                  "address is deleted."),
+            ],
+            confirm_link=True,
+        ))
 
 
 def ticket_reissued(registration: Registration) -> None:

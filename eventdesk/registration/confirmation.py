@@ -1,0 +1,63 @@
+"""Pending registrations: confirming the address, and forgetting those never confirmed.
+
+Functions here flush but never commit; the caller owns the transaction.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import delete, update
+
+from eventdesk.db import db
+from eventdesk.registration.confirm_links import pending_lifetime
+from eventdesk.registration.models import Registration, RegistrationStatus
+from eventdesk.registration.seats import seat_or_waitlist
+from eventdesk.registration.service import admission
+
+_registrations = Registration.__table__
+
+
+def is_expired(registration: Registration, *, now: datetime) -> bool:
+    """Tell whether a pending registration waited too long for its confirmation."""
+    return registration.consented_at <= now - pending_lifetime()
+
+
+def confirm_address(registration: Registration, *, now: datetime) -> bool:
+    """Give a guest who confirmed their address a seat, or the waiting list when full.
+
+    Exactly what a registration would get at this moment, ticket mail
+    included; a closed event refuses it as it would refuse a registration.
+    Returns False, changing nothing, when the registration is no longer
+    pending (a second click on the link, or it was cancelled meanwhile).
+    """
+    if registration.status != RegistrationStatus.PENDING:
+        return False
+    waitlist_only = admission(registration.event, now=now)
+    # Claimed from pending first, so two clicks at once confirm once; and the
+    # row before the seat, as a registration does, so the two cannot deadlock.
+    claimed = db.session.execute(
+        update(_registrations)
+        .where(_registrations.c.id == registration.id,
+               _registrations.c.status == RegistrationStatus.PENDING)
+        .values(status=RegistrationStatus.WAITLISTED)
+    ).rowcount
+    db.session.expire(registration, ["status"])
+    if claimed != 1:
+        return False
+    # Note: the waiting list is ordered by id, so a guest who confirms into a
+    # full event waits behind those who registered before their first try,
+    # not before their click; a confirmation usually follows within minutes.
+    seat_or_waitlist(registration, now=now, waitlist_only=waitlist_only)
+    return True
+
+
+def forget_unconfirmed(*, now: datetime) -> int:
+    """Delete the pending registrations that were never confirmed in time; return how many."""
+    # consented_at is the moment of the (latest) request to register, so a
+    # cancelled registration asked for again gets its full time as well.
+    result = db.session.execute(
+        delete(_registrations).where(
+            _registrations.c.status == RegistrationStatus.PENDING,
+            _registrations.c.consented_at <= now - pending_lifetime(),
+        )
+    )
+    return result.rowcount

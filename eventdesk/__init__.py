@@ -1,5 +1,6 @@
 """eventdesk: event registration, QR tickets by mail and door check-in."""
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -27,6 +28,10 @@ def create_app(config: Mapping | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
+        # An installed package's default is <prefix>/var/eventdesk-instance, inside
+        # the virtualenv: an operator names a folder that outlives it.
+        instance_path=os.path.abspath(os.environ["EVENTDESK_INSTANCE"])
+        if os.environ.get("EVENTDESK_INSTANCE") else None,
         template_folder=_site_dir("templates"),
         static_folder=_site_dir("static"),
     )
@@ -69,4 +74,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.register_blueprint(invitations_guest.bp)
     app.register_blueprint(invitations_organiser.bp)
     mail.init_app(app)
+    from eventdesk.operations import health, logs
+
+    health.init_app(app)
+    logs.init_app(app)
     return app

@@ -1,24 +1,53 @@
-"""The ``eventdesk`` command line."""
+"""The ``eventdesk`` command line.
 
+Mistakes in the setup (a missing setting, a database that cannot be opened or
+is not migrated) end a command with one line that says what to do, never a
+traceback; ``--help`` works without any configuration.
+"""
+
+import copy
+import functools
 import os
 import secrets
+import socket
+import sys
 from pathlib import Path
 
 import click
-from flask import Flask
-from flask.cli import FlaskGroup
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, ScriptInfo
 from flask_migrate import upgrade
+from flask_migrate.cli import db as db_group
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from eventdesk import create_app
 from eventdesk.auth.models import Role, User
 from eventdesk.checkin.commands import door_token
+from eventdesk.config import ConfigError
 from eventdesk.db import db, utcnow
 from eventdesk.events.models import Event
 from eventdesk.invitations.commands import invite_command
 from eventdesk.mail.commands import worker_command
+from eventdesk.operations.commands import backup_command, restore_command
+from eventdesk.operations.logs import configure_logging
+from eventdesk.operations.schema import SchemaNotCurrent, check_schema, make_sqlite_folder
 from eventdesk.organiser.commands import export_command, privacy_purge_command
 from eventdesk.tickets.commands import resend_tickets_command
+
+# Commands that read or write the data: they first check that the schema is current.
+NEEDS_CURRENT_SCHEMA = {
+    "create-user", "door-token", "worker", "resend-tickets", "export", "invite", "privacy-purge",
+}
+
+
+def one_line(error: BaseException) -> str:
+    """Return an error as one line of text, for the command line."""
+    if isinstance(error, SQLAlchemyError):
+        cause = getattr(error, "orig", None) or error
+        text = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+        return f"The database does not answer: {text} (check DATABASE_URL or EVENTDESK_INSTANCE)"
+    return " ".join(str(error).split())
 
 
 def _demo_secret_key(app_instance_path: str) -> str:
@@ -31,9 +60,85 @@ def _demo_secret_key(app_instance_path: str) -> str:
     return path.read_text().strip()
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def _demo_wanted() -> bool:
+    return os.environ.get("EVENTDESK_DEMO", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def load_app() -> Flask:
+    """Create the app for a command, turning a configuration mistake into one line."""
+    if _demo_wanted() and not os.environ.get("EVENTDESK_SECRET_KEY"):
+        # Commands against the demo's database sign links as the demo server does.
+        default = Flask("eventdesk", instance_relative_config=True).instance_path
+        path = os.environ.get("EVENTDESK_INSTANCE") or default
+        os.environ["EVENTDESK_SECRET_KEY"] = _demo_secret_key(os.path.abspath(path))
+    try:
+        app = create_app()
+        make_sqlite_folder(app)
+    except (ConfigError, SQLAlchemyError, OSError) as error:
+        raise click.ClickException(one_line(error)) from None
+    return app
+
+
+def _needing_current_schema(command: click.Command) -> click.Command:
+    """Return a copy of ``command`` that runs in an app context on a current schema."""
+    callback = command.callback
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        ctx = click.get_current_context()
+        if not current_app:
+            ctx.with_resource(ctx.ensure_object(ScriptInfo).load_app().app_context())
+        try:
+            check_schema(current_app._get_current_object())
+            return callback(*args, **kwargs)
+        except SchemaNotCurrent as error:
+            raise click.ClickException(str(error)) from None
+        except (ConfigError, SQLAlchemyError) as error:
+            raise click.ClickException(one_line(error)) from None
+
+    wrapped = copy.copy(command)
+    wrapped.callback = run
+    return wrapped
+
+
+class EventdeskGroup(FlaskGroup):
+    """Flask's command group, listing only eventdesk's own commands.
+
+    Flask's group creates the app to list the commands an app adds, so a
+    missing setting broke ``--help``; eventdesk adds its commands here.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.commands)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = self.commands.get(name)
+        if command is not None and name in NEEDS_CURRENT_SCHEMA:
+            return _needing_current_schema(command)
+        return command
+
+
+@click.group(cls=EventdeskGroup, create_app=load_app, add_default_commands=False,
+             add_version_option=False)
 def cli() -> None:
     """eventdesk: event registration, QR tickets and door check-in."""
+
+
+# Flask's --app, --env-file and --debug would only confuse here (debug mode
+# even relaxes the secret key check).
+cli.params = [param for param in cli.params if param.name not in ("app", "env_file", "debug")]
+
+
+def port_taken(host: str, port: int) -> bool:
+    """Tell whether another program already listens on ``host:port``."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        # As gunicorn binds: a port left in TIME_WAIT is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
 
 
 @cli.command("serve", with_appcontext=False)
@@ -41,18 +146,27 @@ def cli() -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
 @click.option("--demo", is_flag=True, help="Seed the demo event and accounts; keep mail locally.")
-def serve(host: str, port: int, workers: int, demo: bool) -> None:
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, workers: int, demo: bool) -> None:
     """Migrate the database once, then serve eventdesk with gunicorn."""
+    from eventdesk.mail.embedded import MailWorkerSupervisor
     from eventdesk.server import run_gunicorn
 
+    if port_taken(host, port):
+        hint = f"make demo PORT={port + 1}" if demo else f"--port {port + 1}"
+        raise click.ClickException(
+            f"Port {port} on {host} is taken by another program: choose another, e.g. {hint}"
+        )
     if demo:
         os.environ["EVENTDESK_DEMO"] = "true"
-        instance = Flask("eventdesk", instance_relative_config=True).instance_path
-        os.environ.setdefault("EVENTDESK_SECRET_KEY", _demo_secret_key(instance))
-    app = create_app()
+        os.environ.setdefault("EVENTDESK_BASE_URL", f"http://{host}:{port}")
+    app = ctx.ensure_object(ScriptInfo).load_app()
+    links: list[str] = []
     with app.app_context():
-        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-        upgrade()
+        try:
+            upgrade()
+        except SQLAlchemyError as error:
+            raise click.ClickException(one_line(error)) from None
         if demo:
             from eventdesk.demo import DEMO_ACCOUNTS, DEMO_SLUG, seed_demo
             from eventdesk.organiser.demo_guests import seed_demo_guests
@@ -60,21 +174,30 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
             seed_demo_guests(seed_demo(now=utcnow()), now=utcnow())
             db.session.commit()
             base = f"http://{host}:{port}"
-            click.echo(f"\n  Demo event:   {base}/events/{DEMO_SLUG}")
-            click.echo(f"  Home page:    {base}/")
-            click.echo(f"  Mailbox:      {base}/dev/mailbox")
-            click.echo(f"  Door check-in: {base}/events/{DEMO_SLUG}/checkin (log in as door)")
-            for role, email, password in DEMO_ACCOUNTS:
-                click.echo(f"  {role.value:<12}  {email} / {password}")
-            click.echo("")
-    from eventdesk.mail.embedded import embedded_worker
-
-    with embedded_worker(app):
-        run_gunicorn(app, host=host, port=port, workers=workers)
+            links = [
+                "",
+                f"  Demo event:   {base}/events/{DEMO_SLUG}",
+                f"  Home page:    {base}/",
+                f"  Mailbox:      {base}/dev/mailbox",
+                f"  Door check-in: {base}/events/{DEMO_SLUG}/checkin (log in as door)",
+                *(f"  {role.value:<12}  {email} / {password}"
+                  for role, email, password in DEMO_ACCOUNTS),
+                "",
+            ]
+    click.echo(f"eventdesk: database {db.engine.url.render_as_string(hide_password=True)}",
+               err=True)
+    supervisor = MailWorkerSupervisor.for_app(app)
+    try:
+        # The links appear once gunicorn listens, so each one works when printed.
+        run_gunicorn(app, host=host, port=port, workers=workers, mail_worker=supervisor,
+                     when_ready=lambda: click.echo("\n".join(links)) if links else None)
+    finally:
+        if supervisor is not None:
+            supervisor.stop()
 
 
 @cli.command("create-user")
-@click.option("--email", prompt=True)
+@click.option("--email", default=None, help="Asked for when left out.")
 @click.option("--name", default="")
 @click.option(
     "--role", type=click.Choice([r.value for r in Role]), default=Role.ADMIN.value,
@@ -82,12 +205,18 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
 )
 @click.option("--event", "events", multiple=True, metavar="SLUG",
               help="Organiser of these events only (repeatable); all events when left out.")
-@click.password_option()
-def create_user(email: str, name: str, role: str, events: tuple[str, ...], password: str) -> None:
+@click.option("--password", default=None, help="Asked for (twice, hidden) when left out.")
+def create_user(email: str | None, name: str, role: str, events: tuple[str, ...],
+                password: str | None) -> None:
     """Create an account (the first one is usually an admin)."""
+    # Asked here, after the database was found ready, not before.
+    if email is None:
+        email = click.prompt("Email")
     email = email.strip().lower()
     if db.session.scalar(select(User).where(User.email == email)) is not None:
         raise click.ClickException(f"An account for {email} exists already.")
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if len(password) < 10:
         raise click.ClickException("Use a password of at least 10 characters.")
     if events and role != Role.ORGANISER.value:
@@ -104,16 +233,23 @@ def create_user(email: str, name: str, role: str, events: tuple[str, ...], passw
     click.echo(f"Created {role} account {email}.")
 
 
+cli.add_command(db_group)
 cli.add_command(door_token)
-
-
 cli.add_command(worker_command)
 cli.add_command(resend_tickets_command)
 cli.add_command(export_command)
 cli.add_command(privacy_purge_command)
 cli.add_command(invite_command)
+cli.add_command(backup_command)
+cli.add_command(restore_command)
 
 
 def main() -> None:
     """Run the command line."""
-    cli()
+    configure_logging()
+    try:
+        cli.main(prog_name="eventdesk")
+    except (ConfigError, SQLAlchemyError, SchemaNotCurrent) as error:
+        # Raised outside eventdesk's own commands, such as in `db upgrade`.
+        click.echo(f"Error: {one_line(error)}", err=True)
+        sys.exit(1)

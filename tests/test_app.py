@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from flask_migrate import stamp
 from sqlalchemy import func, select
 
 from eventdesk import create_app
@@ -64,6 +65,7 @@ def test_demo_seed_is_idempotent_and_at_16_amsterdam(app):
 
 
 def test_create_user_command(app):
+    stamp()  # commands want a migrated schema; the fixture's is current
     runner = app.test_cli_runner()
     args = [
         "create-user",

@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 import pytest
+from flask_migrate import stamp
 from sqlalchemy import func, select
 
 from eventdesk.db import db, utcnow
@@ -366,6 +367,8 @@ def test_serve_runs_the_worker_beside_the_app(app, smtp, database_url, monkeypat
     monkeypatch.setenv("EVENTDESK_SECRET_KEY", "a-long-and-random-test-secret")
     monkeypatch.setenv("EVENTDESK_MAIL_FROM", app.config["MAIL_FROM"])
     monkeypatch.setenv("EVENTDESK_MAIL_POLL_SECONDS", "0.1")
+    monkeypatch.setenv("EVENTDESK_BASE_URL", app.config["BASE_URL"])
+    stamp()  # the worker wants a migrated schema; the fixture's is current
     queue_plain(3)
 
     with embedded_worker(app) as process:

@@ -1,6 +1,7 @@
 """``eventdesk door-token``: a bearer token for a kiosk or another scanner."""
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from eventdesk.checkin import doors
@@ -11,6 +12,7 @@ from eventdesk.events.models import Event
 @click.command("door-token")
 @click.argument("slug")
 @click.argument("door_name")
+@with_appcontext
 def door_token(slug: str, door_name: str) -> None:
     """Print a new bearer token for door DOOR_NAME of event SLUG (creating the door)."""
     event = db.session.scalar(select(Event).where(Event.slug == slug))

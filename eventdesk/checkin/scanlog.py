@@ -1,5 +1,6 @@
 """The scan log: every request at a door, recorded once per client nonce."""
 
+import logging
 from datetime import datetime
 
 from sqlalchemy import bindparam, insert, select
@@ -14,6 +15,7 @@ from eventdesk.registration.models import Registration
 NONCE_MAX = 64
 _REPLAY = select(Scan).where(Scan.door_id == bindparam("door"), Scan.nonce == bindparam("nonce"))
 _LOG = insert(Scan.__table__)
+log = logging.getLogger("eventdesk.checkin")
 
 
 class BadNonce(ValueError):
@@ -72,6 +74,12 @@ def _replay(door: AnyDoor, nonce: str | None) -> r.Result | None:
 def _log(event: AnyEvent, door: AnyDoor, *, action: ScanAction, result: r.Result, raw: str,
          nonce: str | None, now: datetime) -> None:
     registration = result.registration
+    log.info("check-in %s: %s%s event=%s door=%r registration=%s", action.value, result.status,
+             f" ({result.reason})" if result.reason else "", event.id, door.name,
+             registration.id if registration is not None else "-",
+             extra={"action": action.value, "result": result.status, "reason": result.reason,
+                    "event_id": event.id, "door": door.name,
+                    "registration_id": registration.id if registration is not None else None})
     db.session.execute(
         _LOG,
         {

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from eventdesk.housekeeping import run_chores
 from eventdesk.mail.transport import local_mail_allowed
 from eventdesk.mail.worker import WorkerSettings, deliver_batch, run_worker
+from eventdesk.operations.heartbeat import record_pass
 
 
 @click.command("worker")
@@ -38,6 +39,7 @@ def worker_command(once: bool, parent_pid: int | None) -> None:
                     break
         finally:
             transport.close()
+        record_pass(force=True)
         click.echo(f"Sent {sent} message(s).")
         return
 

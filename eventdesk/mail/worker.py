@@ -28,6 +28,7 @@ from eventdesk.db import db, utcnow
 from eventdesk.mail.models import OutboxMessage, OutboxStatus
 from eventdesk.mail.rendering import render_claimed
 from eventdesk.mail.transport import ConnectionFailure, DeliveryError, make_transport
+from eventdesk.operations.heartbeat import record_pass
 
 log = logging.getLogger("eventdesk.mail")
 
@@ -183,10 +184,13 @@ def deliver_batch(
             transport.send(raw, recipient)
         except DeliveryError as error:
             result.errors.append(str(error))
-            if _record_failure(message_id, token, error, now=now(), settings=settings):
+            final = _record_failure(message_id, token, error, now=now(), settings=settings)
+            if final:
                 result.failed += 1
             else:
                 result.retried += 1
+            log.warning("mail %d %s: %s", message_id, "failed" if final else "to be retried",
+                        error, extra={"outbox_id": message_id, "final": final})
             if isinstance(error, ConnectionFailure):
                 # The server is unreachable: hand the rest back untouched.
                 result.connection_lost = True
@@ -203,6 +207,7 @@ def deliver_batch(
                 attempts=OutboxMessage.__table__.c.attempts + 1,
             )
             result.sent += 1
+            log.info("mail %d sent", message_id, extra={"outbox_id": message_id})
     return result
 
 
@@ -236,6 +241,7 @@ def run_worker(
                         log.exception("periodic chores failed")
                 try:
                     result = deliver_batch(transport, settings=settings)
+                    record_pass()
                 except Exception:  # keep the worker alive through database hiccups
                     db.session.rollback()
                     log.exception("outbox pass failed")

@@ -2,11 +2,15 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
+# make demo PORT=5001 when 5000 is taken.
+PORT ?= 5000
+# Wait for another apt or dpkg run (say, unattended upgrades) instead of failing at once.
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
 
 .PHONY: demo test browser libreoffice benchmark translations wrk
 
 demo: $(VENV)/.installed
-	$(BIN)/eventdesk serve --demo
+	$(BIN)/eventdesk serve --demo --port $(PORT)
 
 test: $(VENV)/.installed-test browser libreoffice
 	$(BIN)/ruff check .
@@ -29,7 +33,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 browser:
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	    $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	  else echo "Install chromium (sudo apt-get install chromium) for the browser tests."; exit 1; fi; }
 
 # Extract the English strings, merge them into the Dutch catalogue, compile it.
@@ -46,12 +50,12 @@ translations: $(VENV)/.installed
 libreoffice:
 	@command -v soffice >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null; \
+	    $(APT_GET) update -qq && $(APT_GET) install -y -qq libreoffice-calc-nogui >/dev/null; \
 	  else echo "Install libreoffice-calc-nogui (sudo apt-get install libreoffice-calc-nogui) for the export test."; exit 1; fi; }
 
 # The load generator of the benchmarks is Debian's wrk.
 wrk:
 	@command -v wrk >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	    $(APT_GET) update -qq && $(APT_GET) install -y -qq wrk >/dev/null; \
 	  else echo "Install wrk (sudo apt-get install wrk) for the benchmarks."; exit 1; fi; }

@@ -4,6 +4,7 @@ from flask import Blueprint, Flask, current_app, redirect, request, session
 from flask_babel import get_locale
 
 from eventdesk.extensions import babel
+from eventdesk.redirects import safe_next
 
 bp = Blueprint("i18n", __name__)
 
@@ -20,13 +21,6 @@ def select_locale() -> str:
 def current_language() -> str:
     """Return the two-letter code of the language in use."""
     return str(get_locale() or current_app.config["LANGUAGES"][0])
-
-
-def safe_next(target: str | None) -> str:
-    """Return ``target`` if it is a path on this site, else the home page."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
 
 
 @bp.get("/language/<code>")

@@ -9,7 +9,7 @@ from eventdesk.auth.forms import LoginForm, PasswordChangeForm
 from eventdesk.auth.models import Role
 from eventdesk.auth.service import authenticate
 from eventdesk.db import db, utcnow
-from eventdesk.i18n import safe_next
+from eventdesk.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -32,8 +32,7 @@ def login():
             throttle.clear(keys[0])
             db.session.commit()
             login_user(user)
-            target = request.args.get("next")
-            return redirect(safe_next(target) if target else _landing(user.role))
+            return redirect(safe_next(request.args.get("next"), _landing(user.role)))
         throttle.record_failure(keys, now=now)
         db.session.commit()
         form.form_errors.append(_("That email address and password do not match."))

@@ -15,6 +15,8 @@ from eventdesk.registration.models import Registration, RegistrationStatus
 from eventdesk.tickets.codes import new_ticket_code
 
 SECRET_KEY = "benchmark-secret-key-not-for-production-0123456789"
+# The servers listen on loopback; links and trusted hosts come from this address.
+BASE_URL = "http://127.0.0.1"
 OPEN_SLUG = "bench-open"
 DOOR_SLUG = "bench-door"
 
@@ -30,12 +32,13 @@ class Seeded:
 
 def app_for(database_url: str):
     """Create an eventdesk app on ``database_url`` as the servers will see it."""
-    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET_KEY})
+    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET_KEY,
+                       "BASE_URL": BASE_URL})
 
 
 def empty_app(database_url: str, **config):
     """Create an app in test mode on an emptied database with eventdesk's tables."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench",
+    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "BASE_URL": BASE_URL,
                       "SQLALCHEMY_DATABASE_URI": database_url, **config})
     with app.app_context():
         if database_url.startswith("postgresql"):

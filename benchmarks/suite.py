@@ -109,7 +109,8 @@ def run_backend(backend: str, eventdesk_url: str, reference_url: str,
     seeded = seed.seed(eventdesk_url,
                        tickets=max(5000, int(1000 * run_seconds * (settings.slices + 1))))
     result = BackendResult()
-    env = {"DATABASE_URL": eventdesk_url, "EVENTDESK_SECRET_KEY": seed.SECRET_KEY}
+    env = {"DATABASE_URL": eventdesk_url, "EVENTDESK_SECRET_KEY": seed.SECRET_KEY,
+           "EVENTDESK_BASE_URL": seed.BASE_URL}
     event_page = f"/events/{seed.OPEN_SLUG}"
     with processes.serve(processes.eventdesk_command(settings.workers), env=env,
                          probe_path=event_page, log=log_dir / f"eventdesk-{backend}.log") as ed, \

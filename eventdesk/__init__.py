@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from eventdesk import errors, i18n, mail, models, requestguard  # noqa: F401  (models: metadata)
+from eventdesk import errors, i18n, mail, models, requestguard, security  # noqa: F401  (models: metadata)
 from eventdesk.auth import service as _auth_service  # noqa: F401  (registers the user loader)
 from eventdesk.auth.sessions import CookieSessionInterface
 from eventdesk.config import load_config
@@ -50,6 +50,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    security.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     requestguard.init_app(app)

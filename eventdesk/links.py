@@ -1,43 +1,22 @@
-"""Absolute links for mails and calendars, also outside a request."""
+"""Absolute links for mails, calendars and door links, also outside a request.
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+Every absolute link is built on EVENTDESK_BASE_URL, never on the request's
+Host header: a forged Host would otherwise put an attacker's address in a
+genuine ticket mail.
+"""
 
-from flask import current_app, has_request_context, request, url_for
-
-# The address a queued mail was asked for on, for the worker that renders it.
-_mail_base: ContextVar[str | None] = ContextVar("eventdesk_mail_base", default=None)
+from flask import current_app
 
 
-def public_base_url() -> str | None:
-    """Return EVENTDESK_BASE_URL, else the address of the current request, if any."""
-    base = current_app.config["BASE_URL"]
-    if not base and has_request_context():
-        base = request.host_url.rstrip("/")
-    return base
-
-
-@contextmanager
-def base_url_of(base: str | None) -> Iterator[None]:
-    """Build links in this block on ``base`` when there is no configured one nor a request.
-
-    The worker renders a mail with the address its request came in on.
-    """
-    token = _mail_base.set(base)
-    try:
-        yield
-    finally:
-        _mail_base.reset(token)
+def public_base_url() -> str:
+    """Return EVENTDESK_BASE_URL (the demo's own address when it is not set)."""
+    return current_app.config["BASE_URL"]
 
 
 def external_url(endpoint: str, **values) -> str:
-    """Return an absolute URL for ``endpoint``, based on EVENTDESK_BASE_URL when set."""
-    base = public_base_url()
-    if has_request_context():
-        path = url_for(endpoint, **values)
-    else:
-        # The worker and the CLI have no request to build on: use the URL map directly.
-        path = current_app.url_map.bind("localhost").build(endpoint, values)
-        base = base or _mail_base.get() or "http://127.0.0.1:5000"
-    return base + path
+    """Return an absolute URL for ``endpoint`` on EVENTDESK_BASE_URL."""
+    # The URL map, not url_for: the path must not depend on the request either
+    # (its script root), and the worker and the CLI have no request at all.
+    # BASE_URL carries any prefix the site is served under.
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return public_base_url() + path

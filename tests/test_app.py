@@ -34,7 +34,7 @@ def test_environment_then_mapping(monkeypatch):
 
 def test_default_database_is_a_file_in_the_instance_folder(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    app = create_app({"SECRET_KEY": "x" * 32})
+    app = create_app({"SECRET_KEY": "x" * 32, "BASE_URL": "https://events.example.org"})
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("instance/eventdesk.sqlite")
 
 

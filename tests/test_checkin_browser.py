@@ -9,6 +9,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from browser_helpers import watch_csp
 from checkin_helpers import door_with_token, event_today, guest
 from flask import current_app
 from mail_helpers import deliver
@@ -65,10 +66,12 @@ def write_y4m(qr: Image.Image, path: Path) -> None:
 
 
 def open_door(browser, base, token, **context_options):
+    """Open the door link on a new tablet; return the context, page and CSP violations."""
     context = browser.new_context(viewport=TABLET, locale="en-GB", **context_options)
     page = context.new_page()
+    violations = watch_csp(page)
     page.goto(f"{base}/door/{token}")
-    return context, page
+    return context, page, violations
 
 
 def test_camera_scan_turns_green_then_amber_on_a_second_tablet(
@@ -91,7 +94,7 @@ def test_camera_scan_turns_green_then_amber_on_a_second_tablet(
         ],
     )
     try:
-        first, page = open_door(browser, live_server, token, permissions=["camera"])
+        first, page, csp = open_door(browser, live_server, token, permissions=["camera"])
         result = page.locator("#ci-result")
         result.and_(page.locator(".ci-ok")).wait_for(timeout=15_000)
         assert "Zoë de Vries" in result.inner_text()
@@ -100,6 +103,10 @@ def test_camera_scan_turns_green_then_amber_on_a_second_tablet(
         # Decoding resumes once the answer clears; the same code within 3 s is ignored.
         page.wait_for_timeout(2_600)
         decode_ms = page.evaluate("window.checkinStats.decodeMs")[1:]  # [0] loads the wasm
+        # The wasm decoder ran under the door page's policy, and nothing was blocked.
+        assert "'wasm-unsafe-eval'" in page.evaluate(
+            "fetch(location.href).then(r => r.headers.get('content-security-policy'))")
+        assert csp == []
         first.close()
 
         db.session.expire_all()
@@ -107,11 +114,12 @@ def test_camera_scan_turns_green_then_amber_on_a_second_tablet(
         local = registration.checked_in_at.astimezone(event.zone).strftime("%H:%M")
         db.session.commit()
 
-        second, page = open_door(browser, live_server, token, permissions=["camera"])
+        second, page, csp = open_door(browser, live_server, token, permissions=["camera"])
         amber = page.locator("#ci-result.ci-warn")
         amber.wait_for(timeout=15_000)
         text = amber.inner_text()
         assert "Already checked in" in text and local in text and "Hoofdingang" in text
+        assert csp == []
         second.close()
     finally:
         browser.close()
@@ -129,7 +137,7 @@ def test_handheld_scanner_types_the_code_and_enter(live_server, playwright, make
 
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
     try:
-        _, page = open_door(browser, live_server, token)
+        _, page, csp = open_door(browser, live_server, token)
         posts = []
         page.on("request", lambda r: r.method == "POST" and posts.append(1))
         scanner = page.locator("#ci-code")
@@ -168,5 +176,6 @@ def test_handheld_scanner_types_the_code_and_enter(live_server, playwright, make
         page.keyboard.press("Enter")
         page.locator("#ci-result.ci-error").filter(has_text="No connection").wait_for()
         assert page.locator("#ci-net").is_visible()
+        assert csp == []
     finally:
         browser.close()

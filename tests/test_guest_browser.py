@@ -5,6 +5,7 @@ import email.policy
 import re
 
 import pytest
+from browser_helpers import watch_csp
 from mail_helpers import deliver
 from sqlalchemy import select
 
@@ -32,6 +33,7 @@ def test_register_in_dutch_on_a_phone_and_cancel(browser, live_server, make_even
     event = make_event(capacity=1, title_nl="10 jaar Techport")
     context = browser.new_context(locale="nl-NL", **PHONE)
     page = context.new_page()
+    csp = watch_csp(page)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
@@ -50,6 +52,14 @@ def test_register_in_dutch_on_a_phone_and_cancel(browser, live_server, make_even
     deliver(app)  # as the worker does: render the mail and keep it in the mailbox
     raw = db.session.scalar(select(OutboxMessage.raw).order_by(OutboxMessage.id.desc()))
     db.session.commit()  # end the read: on SQLite an open transaction would hold up the server
+
+    # The local mailbox shows the mail in a frame, QR image included, under its own policy.
+    page.goto(f"{live_server}/dev/mailbox")
+    page.locator(".mailbox-list a").first.click()
+    qr = page.frame_locator(".mail-frame").locator("img").first
+    qr.wait_for()
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+
     page.goto(live_server + manage_path(raw))
     page.get_by_text("Je bent aangemeld.").wait_for()
     page.get_by_role("link", name="Aanmelding annuleren").click()
@@ -64,3 +74,4 @@ def test_register_in_dutch_on_a_phone_and_cancel(browser, live_server, make_even
     registration = db.session.scalar(select(Registration))
     assert registration.status == RegistrationStatus.CANCELLED
     assert errors == []
+    assert csp == []

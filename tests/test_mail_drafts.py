@@ -128,14 +128,18 @@ def test_a_draft_whose_guest_is_gone_fails_without_blocking_others(app, make_eve
     assert sent.status == OutboxStatus.SENT
 
 
-def test_links_point_where_the_guest_registered_without_a_base_url(app, make_event, now):
-    # Rendered later by the worker, which has no request: the draft keeps the address.
-    app.config["BASE_URL"] = None
+def test_an_old_draft_keeping_the_requesting_host_gets_base_url_links(app, make_event, now):
+    # Drafts queued before links came from EVENTDESK_BASE_URL alone kept the
+    # address of the request, which a forged Host header chose.
     event = make_event(capacity=5)
-    with app.test_request_context("/", base_url="https://events.example.net"):
-        registration = _register(event, now)
-        token = registration.manage_token
+    registration = _register(event, now)
+    token = registration.manage_token
+    [queued] = _mails(registration)
+    queued.draft = {**queued.draft, "base_url": "http://evil.example"}
+    db.session.commit()
     deliver(app)
 
     [sent] = _mails(registration)
-    assert f"https://events.example.net/r/{token}" in _decoded_text(sent.raw)
+    text = _decoded_text(sent.raw)
+    assert f"http://eventdesk.test/r/{token}" in text
+    assert "evil.example" not in text

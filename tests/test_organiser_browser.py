@@ -2,6 +2,7 @@
 
 import pytest
 from backoffice import PASSWORD, make_user
+from browser_helpers import watch_csp
 from sqlalchemy import select
 
 from eventdesk.auth.models import Role
@@ -16,6 +17,7 @@ def test_log_in_create_publish_and_find_it(browser, live_server, app):
     db.session.rollback()  # leave the SQLite file unlocked for the server thread
     context = browser.new_context(locale="en-GB", viewport={"width": 1024, "height": 768})
     page = context.new_page()
+    csp = watch_csp(page)
     problems = []
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("response", lambda r: r.status >= 500 and problems.append(f"{r.status} {r.url}"))
@@ -44,6 +46,8 @@ def test_log_in_create_publish_and_find_it(browser, live_server, app):
 
     page.get_by_role("button", name="Publish").click()
     page.get_by_text("The event is published.").wait_for()
+    page.goto(f"{live_server}/organiser/events/open-dag-techport/dashboard")
+    page.get_by_role("heading", name="By organisation").wait_for()
 
     page.goto(f"{live_server}/")
     page.get_by_role("link", name="Techport open day").click()
@@ -55,3 +59,4 @@ def test_log_in_create_publish_and_find_it(browser, live_server, app):
     assert event.status == EventStatus.PUBLISHED
     assert [q.label_nl for q in event.questions] == ["Kom je met de fiets?"]
     assert problems == []
+    assert csp == []

@@ -16,7 +16,7 @@ bp = Blueprint("devmail", __name__, url_prefix="/dev/mailbox")
 # The mail's HTML is shown in a sandboxed frame: no scripts, images from here only.
 _FRAME_CSP = (
     "sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; "
-    "img-src 'self'; style-src 'unsafe-inline'"
+    "img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
 )
 
 

@@ -19,7 +19,6 @@ from flask_babel import force_locale
 
 from eventdesk.db import db
 from eventdesk.events.models import EventStatus
-from eventdesk.links import base_url_of, public_base_url
 from eventdesk.mail.mime import OutgoingMail
 from eventdesk.mail.models import OutboxMessage
 from eventdesk.mail.outbox import enqueue_draft
@@ -47,8 +46,6 @@ def queue_guest_mail(registration: Registration, kind: str, text: MailText) -> N
         "status": registration.status.value,
         "ticket_code": registration.ticket_code if text.with_ticket else None,
         "confirm_link": text.confirm_link,
-        # Links in the mail point where the guest came from, as when built in the request.
-        "base_url": public_base_url(),
     }
     enqueue_draft(
         draft, kind=kind, registration=registration,
@@ -87,5 +84,7 @@ def render_draft(item: OutboxMessage, *, now: datetime) -> OutgoingMail:
         invite=Method(draft["invite"]) if draft["invite"] else None,
         confirm_link=draft.get("confirm_link", False),
     )
-    with force_locale(registration.language), base_url_of(draft.get("base_url")):
+    # Links come from EVENTDESK_BASE_URL alone. Drafts queued by older
+    # versions also carry the requesting host ("base_url"): it is ignored.
+    with force_locale(registration.language):
         return build_guest_mail(registration, text, now=now)

@@ -8,7 +8,7 @@ by reading the same old count.
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, case, delete, select
+from sqlalchemy import String, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -27,12 +27,11 @@ class RateCounter(db.Model):
     window_started_at: Mapped[datetime] = mapped_column(index=True)
 
 
-def hit(key: str, *, window: timedelta, now: datetime, amount: int = 1) -> int:
-    """Count ``amount`` hits against ``key`` and return its total in the current window."""
+def _hit_statement(key: str, *, window: timedelta, now: datetime, amount: int):
     table = RateCounter.__table__
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     expired = table.c.window_started_at <= now - window
-    statement = (
+    return (
         insert(table)
         .values(key=key[:KEY_LENGTH], hits=amount, window_started_at=now)
         .on_conflict_do_update(
@@ -42,9 +41,43 @@ def hit(key: str, *, window: timedelta, now: datetime, amount: int = 1) -> int:
                 "window_started_at": case((expired, now), else_=table.c.window_started_at),
             },
         )
-        .returning(table.c.hits)
+        .returning(table.c.hits, table.c.window_started_at)
     )
-    return db.session.execute(statement).scalar_one()
+
+
+def hit(key: str, *, window: timedelta, now: datetime, amount: int = 1) -> int:
+    """Count ``amount`` hits against ``key`` and return its total in the current window."""
+    return db.session.execute(
+        _hit_statement(key, window=window, now=now, amount=amount)
+    ).scalar_one()
+
+
+def hit_since(
+    key: str, *, window: timedelta, now: datetime, amount: int = 1
+) -> tuple[int, datetime]:
+    """Count ``amount`` hits against ``key``; return its total and when its window started."""
+    row = db.session.execute(
+        _hit_statement(key, window=window, now=now, amount=amount)
+    ).one()
+    return row.hits, row.window_started_at
+
+
+def release(key: str, *, window: timedelta, now: datetime, amount: int = 1) -> None:
+    """Take back ``amount`` hits counted against ``key`` in its current window.
+
+    For an attempt that was counted first and then turned away: it must not
+    make the next one wait longer. Never goes below zero or into a new window.
+    """
+    table = RateCounter.__table__
+    db.session.execute(
+        update(table)
+        .where(
+            table.c.key == key[:KEY_LENGTH],
+            table.c.window_started_at > now - window,
+            table.c.hits >= amount,
+        )
+        .values(hits=table.c.hits - amount)
+    )
 
 
 def count(key: str, *, window: timedelta, now: datetime) -> int:

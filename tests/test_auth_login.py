@@ -1,11 +1,18 @@
-"""Login with database-backed rate limiting, logout, password change."""
+"""Login slowed (never locked) by shared counters, logout, password change."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import pytest
 from backoffice import PASSWORD, csrf_token, login, make_user
 from sqlalchemy import select
 
-from eventdesk import create_app
-from eventdesk.auth.models import LoginThrottle, Role, User
+from eventdesk import create_app, ratelimit
+from eventdesk.auth import throttle
+from eventdesk.auth.models import Role, User
 from eventdesk.db import db
+from eventdesk.ratelimit import RateCounter
 
 
 def test_organiser_logs_in_to_the_back_office_and_out(client, app):
@@ -38,8 +45,21 @@ def test_wrong_password_is_refused(client, app):
     assert client.get("/organiser/").status_code == 302
 
 
-def test_failed_logins_are_limited_per_address_across_app_servers(app, app_config):
-    """Two app instances on one database share the counter: no in-memory limiter."""
+def _wait(app, seconds: float) -> None:
+    """Let ``seconds`` pass for the login counters (their windows start that much earlier)."""
+    for counter in db.session.scalars(select(RateCounter)):
+        counter.window_started_at -= timedelta(seconds=seconds)
+    db.session.commit()
+
+
+def _from(address: str) -> dict:
+    return {"environ_base": {"REMOTE_ADDR": address}}
+
+
+def test_failed_logins_slow_the_pair_across_app_servers_without_locking_the_owner(
+    app, app_config
+):
+    """Two app instances on one database share the counters: no in-memory limiter."""
     email = make_user(Role.ADMIN, "admin@example.org").email
     # End the test's own read transaction: SQLite would hold its lock otherwise.
     db.session.rollback()
@@ -47,53 +67,167 @@ def test_failed_logins_are_limited_per_address_across_app_servers(app, app_confi
     clients = [app.test_client(), other_server.test_client()]
     for attempt in range(5):
         response = clients[attempt % 2].post(
-            "/login", data={"email": email, "password": "wrong"},
-            environ_base={"REMOTE_ADDR": f"10.0.0.{attempt}"},
+            "/login", data={"email": email, "password": "wrong"}, **_from("203.0.113.9")
         )
         assert response.status_code == 422
-    db.session.expire_all()
-    row = db.session.get(LoginThrottle, "email:admin@example.org")
-    assert row.failures == 5
-    db.session.rollback()
-    # Even the right password is refused now, from either server.
+    # Past the allowance, from either server, even the right password waits.
     for client in clients:
-        response = client.post("/login", data={"email": email, "password": PASSWORD})
+        response = client.post(
+            "/login", data={"email": email, "password": PASSWORD}, **_from("203.0.113.9")
+        )
         assert response.status_code == 429
+        assert response.headers["Retry-After"] == "15"
+        assert "15 seconden" in response.get_data(as_text=True)
         assert client.get("/organiser/").status_code == 302
+    # The owner, elsewhere, is not slowed by a stranger's failures.
+    response = clients[1].post(
+        "/login", data={"email": email, "password": PASSWORD}, **_from("198.51.100.7")
+    )
+    assert response.status_code == 302
+    # And the stranger's address gets its next try once the wait is over.
+    _wait(app, 15)
+    response = clients[0].post(
+        "/login", data={"email": email, "password": "still wrong"}, **_from("203.0.113.9")
+    )
+    assert response.status_code == 422
+    assert clients[0].post(
+        "/login", data={"email": email, "password": PASSWORD}, **_from("203.0.113.9")
+    ).status_code == 429
     with other_server.app_context():
         db.engine.dispose()
 
 
-def test_failed_logins_are_limited_per_client_ip(app, app_config):
-    app.config["LOGIN_LIMITS"] = {"email": 100, "ip": 3}
+def test_the_wait_doubles_and_hammering_does_not_lengthen_it(app):
+    start = datetime(2027, 1, 10, 9, 0, tzinfo=UTC)
+    checks = throttle.login_checks("org@example.org", "203.0.113.9", now=start)
+    for _attempt in range(5):
+        throttle.admit(checks, now=start)
+    waits = []
+    moment = start
+    for _attempt in range(4):
+        with pytest.raises(throttle.Throttled) as refused:
+            throttle.admit(checks, now=moment)
+        waits.append(refused.value.retry_after)
+        # Twenty refused tries in the meantime change nothing.
+        for _hammer in range(20):
+            with pytest.raises(throttle.Throttled):
+                throttle.admit(checks, now=moment)
+        moment += refused.value.wait
+        throttle.admit(checks, now=moment)
+    assert waits == [15, 30, 60, 120]
+    assert throttle.LOGIN_PAIR.wait_before(30) > timedelta(hours=12)
+    assert throttle.LOGIN_ACCOUNT.wait_before(400) > timedelta(days=1)
+
+
+def test_one_address_guessing_many_accounts_is_slowed_but_not_a_known_owner(app):
     make_user(Role.ADMIN, "admin@example.org")
     client = app.test_client()
-    for number in range(3):
-        client.post("/login", data={"email": f"guess{number}@example.org", "password": "x"})
-    response = client.post("/login", data={"email": "admin@example.org", "password": PASSWORD})
+    shared = _from("192.0.2.50")  # a venue's or an office's one public address
+    assert client.post(
+        "/login", data={"email": "admin@example.org", "password": PASSWORD}, **shared
+    ).status_code == 302
+    client.post("/logout")
+    for number in range(20):
+        response = client.post(
+            "/login", data={"email": f"guess{number}@example.org", "password": "x"}, **shared
+        )
+        assert response.status_code == 422
+    response = client.post("/login", data={"email": "new@example.org", "password": "x"}, **shared)
     assert response.status_code == 429
-    other = app.test_client()
-    response = other.post(
-        "/login", data={"email": "admin@example.org", "password": PASSWORD},
-        environ_base={"REMOTE_ADDR": "192.0.2.7"},
+    # Another address is not affected, nor is the admin at the address they use.
+    assert app.test_client().post(
+        "/login", data={"email": "new@example.org", "password": "x"}, **_from("192.0.2.51")
+    ).status_code == 422
+    assert client.post(
+        "/login", data={"email": "admin@example.org", "password": PASSWORD}, **shared
+    ).status_code == 302
+
+
+def test_many_addresses_guessing_one_account_are_slowed_never_locked(app):
+    make_user(Role.ORGANISER, "org@example.org")
+    organiser = app.test_client()
+    assert organiser.post(
+        "/login", data={"email": "org@example.org", "password": PASSWORD}, **_from("198.51.100.7")
+    ).status_code == 302
+    organiser.post("/logout")
+    attacker = app.test_client()
+    for number in range(20):
+        response = attacker.post(
+            "/login", data={"email": "org@example.org", "password": f"guess {number}"},
+            **_from(f"203.0.113.{number}"),
+        )
+        assert response.status_code == 422
+    response = attacker.post(
+        "/login", data={"email": "org@example.org", "password": "guess"}, **_from("203.0.113.99")
     )
-    assert response.status_code == 302
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) <= 300
+    # The organiser at their own address is not slowed at all ...
+    assert organiser.post(
+        "/login", data={"email": "org@example.org", "password": PASSWORD}, **_from("198.51.100.7")
+    ).status_code == 302
+    # ... and from a new one waits, at most five minutes, but is never locked out.
+    phone = app.test_client()
+    assert phone.post(
+        "/login", data={"email": "org@example.org", "password": PASSWORD}, **_from("192.0.2.80")
+    ).status_code == 429
+    _wait(app, 300)
+    assert phone.post(
+        "/login", data={"email": "org@example.org", "password": PASSWORD}, **_from("192.0.2.80")
+    ).status_code == 302
 
 
-def test_window_expiry_lets_the_account_in_again(app, client):
-    app.config["LOGIN_WINDOW_SECONDS"] = 0
+def test_the_allowance_returns_after_a_day(app, client):
     user = make_user(Role.ADMIN, "admin@example.org")
-    for _attempt in range(6):
+    for _attempt in range(5):
         login(client, user, "wrong")
+    assert login(client, user).status_code == 429
+    _wait(app, 24 * 3600)
     assert login(client, user).status_code == 302
 
 
-def test_success_clears_the_address_counter(app, client):
+def test_success_forgets_the_pair_but_not_the_address(app, client):
     user = make_user(Role.ADMIN, "admin@example.org")
-    for _attempt in range(3):
+    for _attempt in range(4):
         login(client, user, "wrong")
     assert login(client, user).status_code == 302
-    assert db.session.scalar(select(LoginThrottle).where(LoginThrottle.key.like("email:%"))) is None
+    client.post("/logout")
+    for _attempt in range(5):
+        assert login(client, user, "wrong").status_code == 422
+    assert login(client, user, "wrong").status_code == 429
+    now = datetime.now(UTC)
+    address = throttle.key("login-address", "127.0.0.1")
+    # The first failures count for the address, the right password does not; after
+    # it the address is one this account logs in from, and only the pair counts.
+    assert ratelimit.count(address, window=timedelta(days=1), now=now) == 4
+
+
+def test_parallel_wrong_passwords_get_only_the_allowance_checked(app, monkeypatch):
+    """Counted first, judged after: twelve tries at once get five password checks."""
+    make_user(Role.ORGANISER, "org@example.org")
+    db.session.commit()  # end this thread's transaction: on SQLite it holds the lock
+    checked = []
+    real_check = User.check_password
+
+    def counting_check(user, password):
+        checked.append(password)
+        return real_check(user, password)
+
+    monkeypatch.setattr(User, "check_password", counting_check)
+    start = threading.Barrier(12)
+
+    def attempt(number: int) -> int:
+        client = app.test_client()
+        start.wait(timeout=30)
+        return client.post(
+            "/login", data={"email": "org@example.org", "password": f"guess {number}"},
+            **_from("203.0.113.9"),
+        ).status_code
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = sorted(pool.map(attempt, range(12)))
+    assert statuses == [422] * 5 + [429] * 7
+    assert len(checked) == 5
 
 
 def test_password_change(client, app):

@@ -160,22 +160,29 @@ def test_walk_in_within_capacity_then_only_by_logged_override(make_event, now):
     assert again.reason == r.ALREADY_REGISTERED and again.registration.id == forced.registration.id
 
 
-def test_pin_locks_after_repeated_failures_and_revocation_ends_everything(make_event, now):
+def test_a_pin_opens_its_own_door_and_revocation_ends_everything(make_event, now):
     event = event_today(make_event, now)
     door, token = door_with_token(event, "Hoofdingang", now)
-    pin = doors.issue_pin(door)
+    side = doors.create_door(event, name="Zijingang", now=now)
+    pin, side_pin = doors.issue_pin(door), doors.issue_pin(side)
     db.session.commit()
     assert door.pin_hash and pin not in door.pin_hash and token not in (door.token_hash or "")
-    assert doors.check_pin(door, pin)
-    wrong = "000000" if pin != "000000" else "111111"
-    for _ in range(doors.PIN_ATTEMPTS):
-        assert not doors.check_pin(door, wrong)
-    assert not doors.check_pin(door, pin)
-    assert doors.door_by_token(token) is door
+    assert pin != side_pin  # a PIN names its door, so no two doors of an event share one
+    assert doors.door_for_pin(event, pin) is door
+    assert doors.door_for_pin(event, f" {side_pin} ") is side
+    wrong = next(guess for guess in ("000000", "111111", "222222") if guess not in (pin, side_pin))
+    # No lock: wrong PINs are slowed down per address and event by the caller.
+    for _ in range(20):
+        assert doors.door_for_pin(event, wrong) is None
+    assert doors.door_for_pin(event, pin) is door
+    assert doors.door_for_pin(event, "12345６") is None  # a full-width digit is no digit
+    assert doors.door_for_pin(other_event := make_event(), pin) is None
+    assert other_event.id != event.id
 
     version = door.secret_version
     doors.revoke_door(door, now=now)
     db.session.commit()
     assert doors.door_by_token(token) is None
+    assert doors.door_for_pin(event, pin) is None
     assert not doors.check_pin(door, pin)
     assert not doors.session_matches(door, version)

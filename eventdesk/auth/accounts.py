@@ -54,6 +54,10 @@ def update_account(
     was_admin = user.role == Role.ADMIN and user.active
     if was_admin and (role != Role.ADMIN or not active) and _active_admins() <= 1:
         raise LastAdmin()
+    # A new role, a blocked account or a new password ends the open sessions at
+    # once, rather than leaving them to the old rights until the next login.
+    if role != user.role or (user.active and not active) or password:
+        user.end_sessions()
     user.name = name.strip()
     user.role = role
     user.active = active

@@ -1,12 +1,12 @@
-"""User accounts, their event scope and the shared login-attempt counters."""
+"""User accounts and their event scope."""
 
 import enum
-import hashlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table, true
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -43,6 +43,9 @@ class User(UserMixin, db.Model):
     # An organiser of every event, or (False) only of those in ``events``.
     all_events: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Stored in every session at login; raising it ends them all (logout, new
+    # password, new role, deactivation), copied cookies included.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default=sql_text("0"))
 
     events: Mapped[list["Event"]] = relationship(secondary=event_organisers)
 
@@ -51,15 +54,13 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        """Return the session id: the account plus a mark of its password.
+        """Return the session id: the account plus its current session generation."""
+        return f"{self.id}.{self.session_generation}"
 
-        Changing the password changes the mark, which logs out every other session.
-        """
-        return f"{self.id}.{self.password_mark()}"
-
-    def password_mark(self) -> str:
-        """Return a short digest of the stored password hash."""
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+    def end_sessions(self) -> None:
+        """End every session of this account; flush, then log in again to keep one."""
+        # Counted up in the database, so two changes at once both count.
+        self.session_generation = User.session_generation + 1
 
     def set_password(self, password: str) -> None:
         """Store a salted scrypt hash of ``password``."""
@@ -69,15 +70,3 @@ class User(UserMixin, db.Model):
         """Tell whether ``password`` matches the stored hash."""
         return check_password_hash(self.password_hash, password)
 
-
-class LoginThrottle(db.Model):
-    """Failed logins per key (an address or a client IP) in the current window.
-
-    Kept in the database so every app server counts the same attempts.
-    """
-
-    __tablename__ = "login_throttle"
-
-    key: Mapped[str] = mapped_column(String(300), primary_key=True)
-    failures: Mapped[int] = mapped_column(default=0)
-    window_started_at: Mapped[datetime]

@@ -1,6 +1,6 @@
 """Account look-ups and password checks."""
 
-import hmac
+import re
 
 from sqlalchemy import select
 
@@ -11,16 +11,18 @@ from eventdesk.extensions import login_manager
 # Checked against when the address is unknown, so a wrong address takes as
 # long as a wrong password and timing reveals no accounts.
 _DUMMY = User(password_hash="scrypt:32768:8:1$aaaaaaaaaaaaaaaa$" + "0" * 128)
+# "<account id>.<session generation>", ASCII digits only and small enough for the database.
+_SESSION_ID = re.compile(r"([0-9]{1,9})\.([0-9]{1,9})")
 
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """Return the active account stored in the session, if its password is unchanged."""
-    user_id, _, mark = session_id.partition(".")
-    if not user_id.isdigit():
+    """Return the active account stored in the session, if its sessions were not ended."""
+    match = _SESSION_ID.fullmatch(session_id)
+    if match is None:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or not hmac.compare_digest(mark, user.password_mark()):
+    user = db.session.get(User, int(match[1]))
+    if user is None or not user.active or int(match[2]) != user.session_generation:
         return None
     return user
 

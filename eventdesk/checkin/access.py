@@ -1,20 +1,27 @@
 """Who may scan at a door: a door session (link or PIN), a bearer token, or an account."""
 
+import secrets
 from datetime import timedelta
 
 from flask import current_app, request, session
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 
+from eventdesk import ratelimit
 from eventdesk.auth.models import Role
+from eventdesk.auth.throttle import key
 from eventdesk.checkin import doors
 from eventdesk.checkin.bearer import AnyDoor, AnyEvent, scanner_at
 from eventdesk.checkin.models import Door
 from eventdesk.db import SAFE_METHODS, db, utcnow
-from eventdesk.events.models import Event
+from eventdesk.events.models import Event, EventStatus
 from eventdesk.extensions import csrf
 
 SESSION_KEY = "doors"
+# How long a door opened by link or PIN stays open in one browser. Also how
+# long a closed door session is remembered as closed: after that no copy of
+# its cookie would be accepted anyway.
+DOOR_SESSION_LIFETIME = timedelta(days=14)
 _EVENT_BY_SLUG = select(Event).where(Event.slug == bindparam("slug"))
 
 
@@ -66,28 +73,63 @@ def may_manage(event: Event) -> bool:
     return event in getattr(user, "events", [])
 
 
+def may_scan_as_door_staff(event: Event) -> bool:
+    """Tell whether the logged-in door-staff account may scan (and search) at ``event``.
+
+    Door staff work at published events: a draft's guests are none of their
+    business, and a cancelled event has no door.
+    """
+    user = current_user
+    return (
+        user.is_authenticated and user.role == Role.DOOR
+        and event.status == EventStatus.PUBLISHED
+    )
+
+
 def remember_door(door: Door) -> None:
     """Open ``door`` for this browser session."""
     opened = dict(session.get(SESSION_KEY) or {})
-    opened[str(door.event_id)] = [door.id, door.secret_version]
+    # The random id lets leaving end this browser's session (and copies of its
+    # cookie) without ending the other tablets at the same door.
+    opened[str(door.event_id)] = [
+        door.id, door.secret_version, secrets.token_urlsafe(16), int(utcnow().timestamp())
+    ]
     session[SESSION_KEY] = opened
     # A door tablet may be closed and reopened during the event without a new link.
     session.permanent = True
 
 
 def forget_door(event: Event) -> None:
-    """Close this browser's door session for ``event``."""
+    """Close this browser's door session for ``event``, copies of the cookie included."""
     opened = dict(session.get(SESSION_KEY) or {})
-    opened.pop(str(event.id), None)
+    entry = opened.pop(str(event.id), None)
     session[SESSION_KEY] = opened
+    if _well_formed(entry):
+        ratelimit.hit(_ended_key(entry[2]), window=DOOR_SESSION_LIFETIME, now=utcnow())
+
+
+def _well_formed(entry: object) -> bool:
+    return (
+        isinstance(entry, list) and len(entry) == 4 and isinstance(entry[0], int)
+        and isinstance(entry[2], str) and isinstance(entry[3], int)
+    )
+
+
+def _ended_key(session_id: str) -> str:
+    return key("door-session-ended", session_id)
 
 
 def _session_door(event: Event) -> Door | None:
     entry = (session.get(SESSION_KEY) or {}).get(str(event.id))
-    if not isinstance(entry, list) or len(entry) != 2 or not isinstance(entry[0], int):
+    if not _well_formed(entry):
+        return None
+    now = utcnow()
+    if now.timestamp() - entry[3] > DOOR_SESSION_LIFETIME.total_seconds():
         return None
     door = db.session.get(Door, entry[0])
     if door is None or door.event_id != event.id or not doors.session_matches(door, entry[1]):
+        return None
+    if ratelimit.count(_ended_key(entry[2]), window=DOOR_SESSION_LIFETIME, now=now):
         return None
     return door
 
@@ -113,7 +155,7 @@ def door_for_request(event: Event, *, check_csrf: bool = False) -> Door | None:
         return door if door is not None and door.event_id == event.id else None
     door = _session_door(event)
     if door is None and current_user.is_authenticated and (
-        current_user.role == Role.DOOR or may_manage(event)
+        may_scan_as_door_staff(event) or may_manage(event)
     ):
         writes = request.method not in SAFE_METHODS
         door = doors.door_for_user(event, current_user, now=utcnow(), create=writes)

@@ -5,7 +5,7 @@ import hmac
 import secrets
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -16,8 +16,6 @@ from eventdesk.events.models import Event
 
 TOKEN_PREFIX = "edd_"
 PIN_LENGTH = 6
-# Wrong PINs in a row after which a door's PIN stops working (1 in 100,000 odds).
-PIN_ATTEMPTS = 10
 NAME_MAX = 80
 _BY_TOKEN_HASH = select(Door).where(Door.token_hash == bindparam("token_hash"))
 
@@ -89,9 +87,14 @@ def issue_token(door: Door) -> str:
 
 def issue_pin(door: Door) -> str:
     """Give ``door`` a new PIN, ending the old one; return it once."""
-    pin = _new_pin()
+    # A PIN opens whichever door of the event it belongs to (the page lists no
+    # doors), so it must differ from the PINs of the event's other doors.
+    others = [other for other in pin_doors(door.event) if other.id != door.id]
+    for _attempt in range(100):  # one draw almost always; a clash is one in 10**6 per door
+        pin = _new_pin()
+        if not any(check_pin(other, pin) for other in others):
+            break
     door.pin_hash = generate_password_hash(pin, method="scrypt")
-    door.pin_failures = 0
     door.secret_version += 1
     db.session.flush()
     return pin
@@ -122,23 +125,30 @@ def door_by_token(token: str) -> Door | None:
 
 
 def check_pin(door: Door, pin: str) -> bool:
-    """Tell whether ``pin`` opens ``door``; count wrong ones and lock after too many."""
-    if not door.active or door.pin_hash is None or door.pin_failures >= PIN_ATTEMPTS:
+    """Tell whether ``pin`` opens ``door`` (attempts are limited by the caller)."""
+    if not door.active or door.pin_hash is None:
         return False
     pin = (pin or "").strip()
-    if len(pin) == PIN_LENGTH and pin.isdigit() and check_password_hash(door.pin_hash, pin):
-        door.pin_failures = 0
-        db.session.flush()
-        return True
-    table = Door.__table__
-    # Counted in the database, so parallel guesses cannot slip past the limit.
-    db.session.execute(
-        update(table)
-        .where(table.c.id == door.id)
-        .values(pin_failures=table.c.pin_failures + 1)
+    return len(pin) == PIN_LENGTH and pin.isascii() and pin.isdigit() and check_password_hash(
+        door.pin_hash, pin
     )
-    db.session.expire(door, ["pin_failures"])
-    return False
+
+
+def pin_doors(event: Event) -> list[Door]:
+    """Return the active doors of ``event`` that have a PIN."""
+    return list(db.session.scalars(
+        select(Door).where(
+            Door.event_id == event.id, Door.revoked_at.is_(None), Door.pin_hash.is_not(None)
+        ).order_by(Door.id)
+    ))
+
+
+def door_for_pin(event: Event, pin: str) -> Door | None:
+    """Return the active door of ``event`` that ``pin`` opens."""
+    pin = (pin or "").strip()
+    if len(pin) != PIN_LENGTH or not (pin.isascii() and pin.isdigit()):
+        return None
+    return next((door for door in pin_doors(event) if check_pin(door, pin)), None)
 
 
 def session_matches(door: Door | None, version: object) -> bool:

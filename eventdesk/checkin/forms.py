@@ -1,7 +1,7 @@
 """Forms for opening a door with a PIN and for managing doors."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from eventdesk.checkin.doors import NAME_MAX, PIN_LENGTH
@@ -9,7 +9,6 @@ from eventdesk.forms import Form
 
 
 class PinForm(Form):
-    door = SelectField(_l("Door"), coerce=int, validators=[DataRequired(_l("Choose your door."))])
     pin = StringField(
         _l("PIN"),
         validators=[
@@ -18,10 +17,6 @@ class PinForm(Form):
         ],
         render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": PIN_LENGTH + 4},
     )
-
-    def __init__(self, doors, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.door.choices = [(door.id, door.name) for door in doors]
 
 
 class DoorForm(Form):

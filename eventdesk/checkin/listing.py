@@ -6,6 +6,7 @@ from eventdesk.checkin.scanlog import printable
 from eventdesk.db import db
 from eventdesk.events.models import Event
 from eventdesk.registration.models import Registration, RegistrationStatus
+from eventdesk.registration.service import normalize_email
 
 SEARCH_LIMIT = 20
 
@@ -14,8 +15,14 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def search(event: Event, query: str, *, limit: int = SEARCH_LIMIT) -> list[Registration]:
-    """Find guests of ``event`` by name, organisation or email; confirmed ones first."""
+def search(
+    event: Event, query: str, *, limit: int = SEARCH_LIMIT, email_parts: bool = True
+) -> list[Registration]:
+    """Find guests of ``event`` by name, organisation or email; confirmed ones first.
+
+    Without ``email_parts`` a word matches an email address only whole, so
+    search cannot list who has an address at some domain.
+    """
     words = printable(query or "", 200).split()[:4]
     if not words or sum(len(word) for word in words) < 2:
         return []
@@ -25,11 +32,15 @@ def search(event: Event, query: str, *, limit: int = SEARCH_LIMIT) -> list[Regis
     )
     for word in words:
         pattern = f"%{_escape_like(word[:60].lower())}%"
+        by_email = (
+            Registration.email_normalized.like(pattern, escape="\\") if email_parts
+            else Registration.email_normalized == normalize_email(word[:254])
+        )
         statement = statement.where(
             or_(
                 func.lower(Registration.name).like(pattern, escape="\\"),
                 func.lower(Registration.organisation).like(pattern, escape="\\"),
-                Registration.email_normalized.like(pattern, escape="\\"),
+                by_email,
             )
         )
     statement = statement.order_by(

@@ -28,8 +28,6 @@ class Door(db.Model):
     # Only hashes are stored: SHA-256 of the (high-entropy) token, scrypt of the PIN.
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     pin_hash: Mapped[str | None] = mapped_column(String(255))
-    # Wrong PINs in a row; the PIN stops working at the limit until a new one is set.
-    pin_failures: Mapped[int] = mapped_column(default=0)
     # Raised whenever secrets change or the door is revoked, ending older door sessions.
     secret_version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,8 +1,9 @@
 """The check-in page, opening a door with a link or a PIN, and leaving it."""
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from eventdesk.auth import throttle
 from eventdesk.checkin import doors
 from eventdesk.checkin.access import (
     door_for_request,
@@ -12,7 +13,8 @@ from eventdesk.checkin.access import (
 )
 from eventdesk.checkin.forms import ConfirmForm, PinForm
 from eventdesk.checkin.page import page_config
-from eventdesk.db import db
+from eventdesk.checkin.pin_limits import pin_checks, pin_succeeded
+from eventdesk.db import db, reads_before_writes, utcnow
 from eventdesk.i18n import current_language
 
 bp = Blueprint("checkin", __name__)
@@ -32,8 +34,8 @@ def page(slug: str):
     door = door_for_request(event)
     if door is None:
         db.session.commit()
-        form = PinForm([d for d in doors.event_doors(event) if d.active and d.pin_hash])
-        return render_template("checkin/enter.html", event=event, form=form), 401
+        # No list of doors: their names and ids are nobody's business before the PIN.
+        return render_template("checkin/enter.html", event=event, form=PinForm()), 401
     db.session.commit()
     return render_template(
         "checkin/page.html",
@@ -47,20 +49,28 @@ def page(slug: str):
 
 @bp.post("/events/<slug>/checkin/pin")
 def enter_pin(slug: str):
-    """Open a door of this event with its PIN."""
+    """Open the door of this event whose PIN this is."""
     event = _event_or_404(slug)
-    form = PinForm([d for d in doors.event_doors(event) if d.active and d.pin_hash])
+    form = PinForm()
     if form.validate_on_submit():
-        door = db.session.get(doors.Door, form.door.data)
-        if door is not None and door.event_id == event.id and doors.check_pin(door, form.pin.data):
+        now, address = utcnow(), request.remote_addr
+        checks = pin_checks(event, address, now=now)
+        try:
+            throttle.admit(checks, now=now)
+        except throttle.Throttled as refused:
+            db.session.commit()
+            form.form_errors.append(refused.message())
+            return render_template("checkin/enter.html", event=event, form=form), 429, \
+                refused.headers()
+        db.session.commit()  # counted before the slow PIN checks, as for logins
+        with reads_before_writes():
+            door = doors.door_for_pin(event, form.pin.data)
+        if door is not None:
+            pin_succeeded(checks, event, address, now=now)
             remember_door(door)
             db.session.commit()
             return redirect(url_for("checkin.page", slug=event.slug))
-        db.session.commit()
-        form.form_errors.append(
-            _("That PIN does not open this door. After 10 wrong tries the organiser must "
-              "give the door a new PIN.")
-        )
+        form.form_errors.append(_("That PIN does not open a door of this event."))
     return render_template("checkin/enter.html", event=event, form=form), 422
 
 
@@ -80,6 +90,7 @@ def leave(slug: str):
     event = _event_or_404(slug)
     if ConfirmForm().validate_on_submit():
         forget_door(event)
+        db.session.commit()
     return redirect(url_for("checkin.page", slug=event.slug))
 
 # The organiser's door management shares this blueprint.

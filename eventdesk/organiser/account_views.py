@@ -2,7 +2,7 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from eventdesk.auth import accounts
@@ -86,6 +86,9 @@ def account_edit(user_id: int):
             form.role.errors = [_("At least one active admin must remain.")]
         else:
             db.session.commit()
+            if user.id == current_user.id and user.active:
+                # Changing one's own role or password ends one's sessions; keep this one.
+                login_user(user)
             flash(_("The account is saved."), "success")
             return redirect(url_for("organiser.accounts_list"))
     status = 422 if form.errors else 200

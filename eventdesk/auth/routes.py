@@ -9,7 +9,7 @@ from eventdesk.auth.forms import LoginForm, PasswordChangeForm
 from eventdesk.auth.models import Role
 from eventdesk.auth.service import authenticate
 from eventdesk.db import db, reads_before_writes, utcnow
-from eventdesk.i18n import safe_next
+from eventdesk.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -37,8 +37,7 @@ def login():
             throttle.login_succeeded(checks, email, address, now=now)
             db.session.commit()
             login_user(user)
-            target = request.args.get("next")
-            return redirect(safe_next(target) if target else _landing(user.role))
+            return redirect(safe_next(request.args.get("next"), _landing(user.role)))
         form.form_errors.append(_("That email address and password do not match."))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("auth/login.html", form=form), status

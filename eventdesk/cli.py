@@ -27,6 +27,7 @@ from eventdesk.checkin.commands import door_token
 from eventdesk.config import ConfigError
 from eventdesk.db import db, utcnow
 from eventdesk.events.models import Event
+from eventdesk.inputs import normalize_email
 from eventdesk.invitations.commands import invite_command
 from eventdesk.mail.commands import worker_command
 from eventdesk.operations.commands import backup_command, restore_command
@@ -163,6 +164,8 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, demo: bool) ->
     app = ctx.ensure_object(ScriptInfo).load_app()
     links: list[str] = []
     with app.app_context():
+        database = db.engine.url.render_as_string(hide_password=True)
+        click.echo(f"eventdesk: database {database}", err=True)
         try:
             upgrade()
         except SQLAlchemyError as error:
@@ -184,8 +187,6 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, demo: bool) ->
                   for role, email, password in DEMO_ACCOUNTS),
                 "",
             ]
-    click.echo(f"eventdesk: database {db.engine.url.render_as_string(hide_password=True)}",
-               err=True)
     supervisor = MailWorkerSupervisor.for_app(app)
     try:
         # The links appear once gunicorn listens, so each one works when printed.
@@ -212,7 +213,7 @@ def create_user(email: str | None, name: str, role: str, events: tuple[str, ...]
     # Asked here, after the database was found ready, not before.
     if email is None:
         email = click.prompt("Email")
-    email = email.strip().lower()
+    email = normalize_email(email)
     if db.session.scalar(select(User).where(User.email == email)) is not None:
         raise click.ClickException(f"An account for {email} exists already.")
     if password is None:

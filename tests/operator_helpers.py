@@ -4,6 +4,7 @@ fresh instance folder, or PostgreSQL when ``TEST_DATABASE_URL`` is set)."""
 
 import http.client
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -127,3 +128,45 @@ def wait_until_up(base: str, process: subprocess.Popen, log: Path, timeout: floa
             pass
         time.sleep(0.2)
     raise AssertionError(f"{base} did not come up:\n{log.read_text()}")
+
+
+def register_over_http(base: str, slug: str, *, name: str, email: str) -> int:
+    """Register on the event page as a guest's browser does; return the POST's status."""
+    netloc = urllib.parse.urlsplit(base).netloc
+    connection = http.client.HTTPConnection(netloc, timeout=30)
+    try:
+        connection.request("GET", f"/events/{slug}")
+        response = connection.getresponse()
+        page = response.read().decode()
+        cookie = response.getheader("Set-Cookie", "").split(";", 1)[0]
+        fields = {}
+        for tag in re.findall(r"<input[^>]*>", page):
+            attributes = dict(re.findall(r'(\w+)="([^"]*)"', tag))
+            if attributes.get("type") == "hidden" and "name" in attributes:
+                fields[attributes["name"]] = attributes.get("value", "")
+        fields.update(name=name, email=email, consent="y")
+        connection.request("POST", f"/events/{slug}/register",
+                           body=urllib.parse.urlencode(fields),
+                           headers={"Content-Type": "application/x-www-form-urlencoded",
+                                    "Cookie": cookie})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def children(pid: int) -> dict[int, str]:
+    """Return the child processes of ``pid`` with their command lines."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == pid:
+            found[int(entry.name)] = command
+    return found

@@ -2,18 +2,19 @@
 
 A NUL byte in a slug or a token made PostgreSQL refuse the query (a 500);
 other control characters end up in logs, CSV files and mail headers. One
-hook checks the path, the query string, the form fields, uploaded file names
-and every string (and key) in a JSON body against the one rule in
-``eventdesk.inputs``, and answers 400 in the visitor's language. Form fields
-and JSON strings may carry tab and line breaks (a description, a message, a
-scanner's Enter after the code); whether a field may hold more than one line
-is the form's to decide (``eventdesk.forms``), and the check-in API makes
-every text one line. The path, the query string and every name never may.
+hook, run before any other part of a request, checks the path, the query
+string, the form fields, uploaded file names and every string (and key) in
+a JSON body against the one rule in ``eventdesk.inputs``, and answers 400 in
+the visitor's language. Form fields and JSON strings may carry tab and line
+breaks (a description, a message, a scanner's Enter after the code); whether
+a field may hold more than one line is the form's to decide
+(``eventdesk.forms``), and the check-in API makes every text one line. The
+path, the query string and every name never may.
 """
 
 from collections.abc import Iterable
 
-from flask import Flask, request
+from flask import Flask, abort, make_response, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -85,9 +86,11 @@ def refusal() -> str | None:
 def init_app(app: Flask) -> None:
     """Check every request before the views (and their database queries) see it."""
 
-    @app.before_request
-    def refuse_hostile_input():
+    # The app's URL value preprocessors run first of all request hooks, before
+    # the blueprints' (which load the event named by the slug) and before any
+    # before_request function: the one place that sees every request early.
+    @app.url_value_preprocessor
+    def refuse_hostile_input(endpoint: str | None, values: dict | None) -> None:
         reason = refusal()
         if reason is not None:
-            return render_error(400, reason)
-        return None
+            abort(make_response(render_error(400, reason)))

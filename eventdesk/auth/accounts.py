@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from eventdesk.auth.models import Role, User
 from eventdesk.db import db
 from eventdesk.events.models import Event
+from eventdesk.inputs import normalize_email
 
 
 class AccountError(Exception):
@@ -35,7 +36,7 @@ def create_account(
     events: Sequence[Event] = (),
 ) -> User:
     """Create an account; an organiser without ``all_events`` manages ``events`` only."""
-    email = email.strip().lower()
+    email = normalize_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise EmailTaken(email)
     user = User(email=email, name=name.strip(), role=role, all_events=all_events)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from eventdesk.auth.models import User
 from eventdesk.db import db
 from eventdesk.extensions import login_manager
+from eventdesk.inputs import normalize_email
 
 # Checked against when the address is unknown, so a wrong address takes as
 # long as a wrong password and timing reveals no accounts.
@@ -29,7 +30,7 @@ def load_user(session_id: str) -> User | None:
 
 def authenticate(email: str, password: str) -> User | None:
     """Return the active account for ``email`` if ``password`` is right."""
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
     if user is None:
         _DUMMY.check_password(password)
         return None

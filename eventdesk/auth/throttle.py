@@ -27,6 +27,7 @@ from flask_babel import format_timedelta
 from flask_babel import gettext as _
 
 from eventdesk import ratelimit
+from eventdesk.inputs import normalize_email
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ KNOWN_ADDRESS = timedelta(days=30)
 
 
 def _pair(email: str, address: str | None) -> tuple[str, str]:
-    return email.strip().lower()[:254], address or "unknown"
+    return normalize_email(email)[:254], address or "unknown"
 
 
 def login_checks(email: str, address: str | None, *, now: datetime) -> list[tuple[Rule, str]]:

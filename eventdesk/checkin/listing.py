@@ -5,8 +5,8 @@ from sqlalchemy import func, or_, select
 from eventdesk.checkin.scanlog import printable
 from eventdesk.db import db
 from eventdesk.events.models import Event
+from eventdesk.inputs import normalize_email
 from eventdesk.registration.models import Registration, RegistrationStatus
-from eventdesk.registration.service import normalize_email
 
 SEARCH_LIMIT = 20
 

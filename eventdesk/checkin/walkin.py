@@ -12,8 +12,9 @@ from eventdesk.checkin.service import DEFAULT_OPENS_BEFORE, checkin_open
 from eventdesk.db import db
 from eventdesk.events.models import Event
 from eventdesk.events.service import take_seat
+from eventdesk.inputs import normalize_email
 from eventdesk.registration.models import Registration, RegistrationStatus
-from eventdesk.registration.service import find_registration, normalize_email
+from eventdesk.registration.service import find_registration
 from eventdesk.tickets.codes import new_ticket_code
 
 

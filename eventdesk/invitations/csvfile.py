@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
+from eventdesk.inputs import normalize_email, one_line, strict_int
+
 MAX_ROWS = 10_000
 MAX_EXTRA_GUESTS = 20
 LANGUAGES = ("nl", "en")
@@ -37,7 +39,6 @@ COLUMNS = {
 _HEADING_NOISE = re.compile(r"[\s\-_.]+")
 # Control characters that never occur in a text file (tab, LF and CR do).
 _BINARY_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class CsvError(Exception):
@@ -134,7 +135,7 @@ def _column_key(heading: str) -> str | None:
 
 
 def _clean(value: str) -> str:
-    return " ".join(_CONTROL_CHARS.sub(" ", value).split())
+    return " ".join(one_line(value).split())
 
 
 def read_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], str, list[str]]:
@@ -180,11 +181,6 @@ def read_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], str, list[st
     return rows, delimiter, ignored
 
 
-def normalize_email(email: str) -> str:
-    """Return the form of ``email`` used to spot a second invitation."""
-    return email.strip().lower()
-
-
 def _language(value: str, default: str) -> str:
     if not value:
         return default
@@ -216,8 +212,9 @@ def check_row(line: int, values: dict[str, str], *, default_language: str) -> Ro
         row.problems.append(_("The language must be \"nl\" or \"en\"."))
     guests = values.get("extra_guests", "")
     if guests:
-        if guests.isdigit() and int(guests) <= MAX_EXTRA_GUESTS:
-            row.extra_guests = int(guests)
+        number = strict_int(guests, minimum=0, maximum=MAX_EXTRA_GUESTS)
+        if number is not None:
+            row.extra_guests = number
         else:
             row.problems.append(
                 _("Extra guests must be a number from 0 to %(max)d.", max=MAX_EXTRA_GUESTS)

@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     HiddenField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
@@ -17,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from eventdesk.events.models import Event
-from eventdesk.forms import Form
+from eventdesk.forms import Form, IntegerField
 from eventdesk.invitations.csvfile import MAX_EXTRA_GUESTS
 from eventdesk.invitations.rsvp import Companion
 from eventdesk.registration.forms import GuestDetailsForm, _question_field

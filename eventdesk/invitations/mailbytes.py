@@ -19,6 +19,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
+from eventdesk.inputs import has_control_characters, one_line
 from eventdesk.mail.address import ASCII_POLICY, clean_display_name, needs_smtputf8
 from eventdesk.mail.mime import OutgoingMail
 
@@ -39,6 +40,8 @@ class MailHead:
     @classmethod
     def build(cls, *, subject: str, sender: Address, date: datetime) -> "MailHead":
         """Encode ``subject`` and ``sender`` once for a batch."""
+        if has_control_characters(subject):  # an old title may hold a line break
+            subject = one_line(subject)
         message = EmailMessage(policy=ASCII_POLICY)
         message["Subject"] = subject
         message["From"] = sender

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from eventdesk.db import db
 from eventdesk.events.service import RegistrationWindow, registration_window, take_seat
+from eventdesk.inputs import normalize_email
 from eventdesk.invitations import mails
 from eventdesk.invitations.models import Answer, Invitee
 from eventdesk.invitations.service import InvitationError
@@ -135,7 +136,7 @@ def _add_companion(guest: Registration, companion: Companion, *, now: datetime) 
         # Without an address of their own the companion must not take the guest's
         # place in the one-registration-per-address rule.
         email_normalized=(
-            registration_service.normalize_email(own_address)
+            normalize_email(own_address)
             if own_address
             else f"companion:{uuid.uuid4().hex}"
         ),

@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 
 from eventdesk.db import db
 from eventdesk.events.models import Event
-from eventdesk.invitations.csvfile import Preview, Row, normalize_email
+from eventdesk.inputs import normalize_email
+from eventdesk.invitations.csvfile import Preview, Row
 from eventdesk.invitations.csvfile import preview as read_preview
 from eventdesk.invitations.models import Answer, Invitee, new_invitation_token
 from eventdesk.registration.models import Registration, RegistrationStatus

@@ -8,12 +8,11 @@ needs SMTPUTF8.
 """
 
 import functools
-import re
 from email import policy
 from email.headerregistry import Address
 from email.utils import make_msgid, parseaddr
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]+")
+from eventdesk.inputs import one_line
 
 # CRLF line ends as SMTP wants them; 8-bit headers only where SMTPUTF8 is used.
 ASCII_POLICY = policy.SMTP
@@ -22,7 +21,7 @@ UTF8_POLICY = policy.SMTPUTF8
 
 def clean_display_name(name: str) -> str:
     """Return ``name`` on one line, without control characters."""
-    return _CONTROL_CHARS.sub(" ", name or "").strip()
+    return one_line(name)
 
 
 def ascii_domain(domain: str) -> str:

@@ -21,6 +21,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
 from email.utils import format_datetime
 
+from eventdesk.inputs import has_control_characters, one_line
 from eventdesk.mail.address import ASCII_POLICY, UTF8_POLICY, needs_smtputf8
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -151,8 +152,12 @@ def compose(
     """Put the addressing headers on ``body`` and return the finished mail."""
     utf8 = needs_smtputf8(sender, recipient)
     # Names and subjects come from people: the header registry quotes, encodes
-    # and refuses line breaks in them. Subject and From repeat from mail to
+    # and refuses line breaks in them. A title saved with a line break before
+    # the forms refused one must not stop every mail of its event, so the
+    # subject is made one line here. Subject and From repeat from mail to
     # mail, so their encoded lines are kept.
+    if has_control_characters(subject):
+        subject = one_line(subject)
     head = _shared_header("Subject", subject, utf8) + _shared_header("From", str(sender), utf8)
     head += _address_header("To", recipient, utf8)
     # The rest is ours and plain ASCII; parsing it back through the registry

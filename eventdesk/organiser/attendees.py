@@ -8,6 +8,7 @@ from sqlalchemy import Select, func, or_, select
 from eventdesk.checkin.models import Door
 from eventdesk.db import db
 from eventdesk.events.models import Event
+from eventdesk.inputs import strict_int
 from eventdesk.registration.models import Registration, RegistrationStatus
 
 PER_PAGE = 50
@@ -42,7 +43,7 @@ class ListQuery:
             checked=args.get("checked", "") if args.get("checked") in ("yes", "no") else "",
             sort=args.get("sort", "") if args.get("sort") in SORTS else "registered",
             descending=args.get("order") == "desc",
-            page=min(int(page), 1_000_000) if page.isdigit() and int(page) > 0 else 1,
+            page=strict_int(page, minimum=1, maximum=1_000_000) or 1,
         )
 
     def args(self, **changes) -> dict:

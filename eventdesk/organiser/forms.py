@@ -7,7 +7,6 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     EmailField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
@@ -24,7 +23,7 @@ from wtforms.validators import (
 )
 
 from eventdesk.events.models import QuestionKind
-from eventdesk.forms import Form
+from eventdesk.forms import Form, IntegerField
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -88,7 +87,8 @@ class EventForm(Form):
     def validate_timezone(self, field) -> None:
         try:
             ZoneInfo(field.data)
-        except (ZoneInfoNotFoundError, ValueError) as error:
+        # A forged name longer than a file name can be is an OSError.
+        except (ZoneInfoNotFoundError, ValueError, OSError) as error:
             raise ValidationError(_l("Please choose a time zone from the list.")) from error
 
     def validate_ends_at(self, field) -> None:

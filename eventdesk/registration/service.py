@@ -21,6 +21,7 @@ from eventdesk.events.service import (
     release_seat,
     take_seat,
 )
+from eventdesk.inputs import normalize_email
 from eventdesk.mail.outbox import drop_queued_mail
 from eventdesk.registration.errors import (
     AlreadyCancelled,
@@ -49,11 +50,6 @@ class Outcome:
 
     registration: Registration
     created: bool
-
-
-def normalize_email(email: str) -> str:
-    """Return the form of ``email`` used to spot a second registration."""
-    return email.strip().lower()
 
 
 def find_registration(event: Event, email: str) -> Registration | None:

@@ -7,7 +7,6 @@ because calendars get shared.
 
 import enum
 import functools
-import re
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
@@ -16,22 +15,16 @@ from icalendar import Calendar, vCalAddress
 from icalendar import Event as CalendarEvent
 
 from eventdesk.events.models import Event
+from eventdesk.inputs import one_line
 from eventdesk.links import external_url
 from eventdesk.mail.address import sender_address
 from eventdesk.registration.models import Registration
-
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]+")
 
 
 class Method(enum.StrEnum):
     REQUEST = "REQUEST"  # an invite or update sent by mail
     CANCEL = "CANCEL"  # removes the entry
     PUBLISH = "PUBLISH"  # a file to import by hand (the manage page's download)
-
-
-def one_line(text: str) -> str:
-    """Collapse control characters (CR, LF, tabs) into single spaces."""
-    return _CONTROL_CHARS.sub(" ", text or "").strip()
 
 
 def calendar_uid(registration: Registration) -> str:

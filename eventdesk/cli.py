@@ -7,6 +7,7 @@ traceback; ``--help`` works without any configuration.
 
 import copy
 import functools
+import logging
 import os
 import secrets
 import socket
@@ -35,6 +36,8 @@ from eventdesk.operations.logs import configure_logging
 from eventdesk.operations.schema import SchemaNotCurrent, check_schema, make_sqlite_folder
 from eventdesk.organiser.commands import export_command, privacy_purge_command
 from eventdesk.tickets.commands import resend_tickets_command
+
+log = logging.getLogger("eventdesk.serve")
 
 # Commands that read or write the data: they first check that the schema is current.
 NEEDS_CURRENT_SCHEMA = {
@@ -165,7 +168,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, demo: bool) ->
     links: list[str] = []
     with app.app_context():
         database = db.engine.url.render_as_string(hide_password=True)
-        click.echo(f"eventdesk: database {database}", err=True)
+        log.info("eventdesk: database %s", database, extra={"database": database})
         try:
             upgrade()
         except SQLAlchemyError as error:

@@ -1,5 +1,6 @@
 """``eventdesk worker``: deliver the outbox in a process of its own."""
 
+import logging
 import os
 import signal
 import threading
@@ -12,6 +13,8 @@ from eventdesk.housekeeping import run_chores
 from eventdesk.mail.transport import local_mail_allowed
 from eventdesk.mail.worker import WorkerSettings, deliver_batch, run_worker
 from eventdesk.operations.heartbeat import record_pass
+
+log = logging.getLogger("eventdesk.mail")
 
 
 @click.command("worker")
@@ -47,7 +50,7 @@ def worker_command(once: bool, parent_pid: int | None) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     mode = "SMTP" if app.config.get("SMTP_URL") else "the local development mailbox"
-    click.echo(f"eventdesk worker: delivering mail to {mode}.")
+    log.info("eventdesk worker: delivering mail to %s.", mode)
     run_worker(
         app,
         stop=stop,

@@ -14,7 +14,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import click
 from flask import Flask
 
 from eventdesk.mail.transport import local_mail_allowed
@@ -42,9 +41,7 @@ class MailWorkerSupervisor:
     def for_app(cls, app: Flask) -> "MailWorkerSupervisor | None":
         """Return a supervisor, or None (and say so) when mail has nowhere to go."""
         if not app.config.get("SMTP_URL") and not local_mail_allowed(app.config):
-            click.echo(
-                "  Mail is queued but not sent: set EVENTDESK_SMTP_URL to deliver it.", err=True
-            )
+            log.warning("Mail is queued but not sent: set EVENTDESK_SMTP_URL to deliver it.")
             return None
         return cls()
 

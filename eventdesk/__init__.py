@@ -56,6 +56,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     requestguard.init_app(app)
 
     from eventdesk.auth.routes import bp as auth_bp
+    from eventdesk.badges import door as badge_door
+    from eventdesk.badges import routes as badge_routes
     from eventdesk.checkin.api import bp as checkin_api_bp
     from eventdesk.checkin.routes import bp as checkin_bp
     from eventdesk.events.routes import bp as events_bp
@@ -74,6 +76,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.register_blueprint(tickets_bp)
     app.register_blueprint(invitations_guest.bp)
     app.register_blueprint(invitations_organiser.bp)
+    app.register_blueprint(badge_routes.bp)
+    app.register_blueprint(badge_door.bp)
     mail.init_app(app)
     from eventdesk.operations import health, logs
 

@@ -1,6 +1,7 @@
 """Import every domain's models so the metadata is complete (for Alembic and tests)."""
 
 from eventdesk.auth.models import User
+from eventdesk.badges.models import BadgeSettings
 from eventdesk.checkin.models import Door, Scan
 from eventdesk.events.models import Event, Question
 from eventdesk.invitations.models import Invitee, ReminderRound, ReminderSent
@@ -11,6 +12,7 @@ from eventdesk.ratelimit import RateCounter
 from eventdesk.registration.models import Registration
 
 __all__ = [
+    "BadgeSettings",
     "Door", "Event", "EventRetention", "Invitee", "OutboxMessage", "Question", "RateCounter",
     "Registration",
     "ReminderRound", "ReminderSent", "Scan", "User", "WorkerPass",

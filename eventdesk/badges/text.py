@@ -1,5 +1,6 @@
 """Fit a line of text into a box: shrink it, then wrap it, and never let it overflow."""
 
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,7 +75,7 @@ def fit(
             size *= STEP
     size = min_size
     room = max(int(height / (size * PT * LINE_HEIGHT)), 1)
-    lines = _wrap(text, width / size, width_of, None)
+    lines = _wrap(text, width / size, width_of, None, break_words=True)
     if len(lines) > room:
         kept = lines[:room]
         kept[-1] = _shorten(kept[-1] + " " + lines[room], width / size, width_of)
@@ -82,25 +83,43 @@ def fit(
     return Fitted(size, tuple(lines))
 
 
-def _wrap(
-    text: str, limit: float, width_of: Callable[[str], float], max_lines: int | None
-) -> list[str] | None:
-    """Break ``text`` greedily at spaces into lines no wider than ``limit``.
+def _pieces(text: str) -> list[tuple[str, bool]]:
+    """Split ``text`` where a line may break: at spaces, and after hyphens (glued, no space)."""
+    pieces = []
+    for word in text.split(" "):
+        parts = re.findall(r"[^-]+-?|-", word) or [word]
+        pieces.append((parts[0], False))
+        pieces.extend((part, True) for part in parts[1:])
+    return pieces
 
-    A word wider than a line is broken between characters. Returns None as
-    soon as more than ``max_lines`` lines would be needed.
+
+def _wrap(
+    text: str,
+    limit: float,
+    width_of: Callable[[str], float],
+    max_lines: int | None,
+    *,
+    break_words: bool = False,
+) -> list[str] | None:
+    """Break ``text`` greedily at spaces and hyphens into lines no wider than ``limit``.
+
+    A word wider than a line is broken between characters only with
+    ``break_words``; otherwise, or as soon as more than ``max_lines`` lines
+    would be needed, the answer is None.
     """
     lines: list[str] = []
     current = ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
+    for piece, glued in _pieces(text):
+        candidate = (current + ("" if glued else " ") + piece) if current else piece
         if width_of(candidate) <= limit:
             current = candidate
             continue
         if current:
             lines.append(current)
-        current = word
+        current = piece
         while width_of(current) > limit:
+            if not break_words:
+                return None
             cut = _longest_prefix(current, limit, width_of)
             lines.append(current[:cut])
             current = current[cut:]

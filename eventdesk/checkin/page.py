@@ -4,6 +4,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
+from eventdesk.badges import door as badges_door
 from eventdesk.checkin.models import Door
 from eventdesk.events.models import Event
 
@@ -61,4 +62,5 @@ def page_config(event: Event, door: Door) -> dict:
         "csrf": generate_csrf(),
         "door": door.name,
         "strings": strings(),
+        "badges": badges_door.door_config(event),
     }

@@ -137,6 +137,7 @@
     if (answer.status === "ok") {
       showResult("ok", S.ok, person.name, person.organisation, "");
       if (person.id) { rememberUndo(person); }
+      document.dispatchEvent(new CustomEvent("checkin:ok", { detail: person }));
     } else if (answer.reason === "already_checked_in") {
       showResult("warn", S.already_checked_in, person.name, person.organisation,
         fill(S.already_detail, { time: answer.checked_in_time, door: answer.door || "?" }));
@@ -270,6 +271,7 @@
         button.addEventListener("click", function () { checkInGuest(guest.id); });
         item.appendChild(button);
       }
+      document.dispatchEvent(new CustomEvent("checkin:guest", { detail: { guest: guest, item: item } }));
       results.appendChild(item);
     });
   }

@@ -1,0 +1,116 @@
+"""Back-office badge pages: settings, the night's sheet and one guest's label."""
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from eventdesk.auth.permissions import BACK_OFFICE, managed_event_or_403
+from eventdesk.badges import layouts, service
+from eventdesk.badges.forms import SettingsForm
+from eventdesk.badges.responses import pdf_response
+from eventdesk.db import db
+from eventdesk.extensions import login_manager
+from eventdesk.i18n import current_language
+from eventdesk.organiser.attendees import ListQuery
+from eventdesk.registration.models import Registration
+
+bp = Blueprint("badges", __name__, url_prefix="/organiser/events/<slug>/badges")
+
+
+@bp.url_value_preprocessor
+def take_slug(endpoint, values) -> None:
+    """Keep the event's slug for the access check; the views read ``g.event``."""
+    g.event = None
+    g.event_slug = values.pop("slug", "")
+
+
+@bp.url_defaults
+def add_slug(endpoint, values) -> None:
+    """Fill in the current event's slug when a link leaves it out."""
+    if "slug" not in values and getattr(g, "event_slug", None):
+        values["slug"] = g.event_slug
+
+
+@bp.before_request
+def require_event_access():
+    """Send visitors to the login page; refuse events this account does not manage."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if current_user.role not in BACK_OFFICE:
+        abort(403)
+    g.event = managed_event_or_403(g.event_slug)
+    return None
+
+
+def _show_qr(settings) -> bool:
+    value = request.args.get("qr")
+    return settings.show_qr if value not in ("0", "1") else value == "1"
+
+
+@bp.get("")
+def overview():
+    """Show the print options and the badge settings of the event."""
+    event = g.event
+    settings = service.settings_for(event)
+    form = SettingsForm(obj=settings)
+    count = len(service.guests_for_badges(event, ListQuery(), sort="surname"))
+    return render_template(
+        "badges/overview.html", event=event, form=form, settings=settings, count=count,
+        layouts=layouts.LAYOUTS, sheets=layouts.SHEETS, labels=layouts.LABELS,
+    )
+
+
+@bp.post("/settings")
+def save_settings():
+    """Store the badge settings."""
+    event = g.event
+    form = SettingsForm()
+    if not form.validate_on_submit():
+        flash(_("The settings were not saved: please choose from the lists."), "error")
+        return redirect(url_for("badges.overview"))
+    service.update_settings(
+        event,
+        print_at_checkin=form.print_at_checkin.data,
+        show_qr=form.show_qr.data,
+        sheet_layout=form.sheet_layout.data,
+        label_layout=form.label_layout.data,
+    )
+    db.session.commit()
+    flash(_("Badge settings saved."), "success")
+    return redirect(url_for("badges.overview"))
+
+
+@bp.get("/badges.pdf")
+def sheet():
+    """Send a PDF of the confirmed guests' badges: all of them, or the attendee list's filter."""
+    event = g.event
+    settings = service.settings_for(event)
+    layout = layouts.layout_named(request.args.get("layout"), default=settings.sheet_layout)
+    guests = service.guests_for_badges(
+        event, ListQuery.from_args(request.args), sort=request.args.get("sort", "surname")
+    )
+    data = service.sheet_pdf(
+        event, guests, layout, language=current_language(), show_qr=_show_qr(settings)
+    )
+    return pdf_response(data, f"badges-{event.slug}.pdf")
+
+
+@bp.get("/<int:registration_id>.pdf")
+def single(registration_id: int):
+    """Send one guest's badge, on a label (or the layout asked for)."""
+    event = g.event
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    settings = service.settings_for(event)
+    layout = layouts.layout_named(request.args.get("layout"), default=settings.label_layout)
+    try:
+        data = service.single_pdf(
+            registration, layout, language=current_language(), show_qr=_show_qr(settings)
+        )
+    except service.NoBadge:
+        flash(_("Only confirmed guests get a badge."), "error")
+        return redirect(
+            url_for("organiser.attendee", slug=event.slug, registration_id=registration_id)
+        )
+    return pdf_response(data, f"badge-{registration.id}.pdf")

@@ -30,10 +30,11 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	touch $@
 
 # Browser tests drive Debian's chromium; install it when it is missing and we may.
+# The badge tests render PDF pages with poppler's pdftoppm (poppler-utils).
 browser:
-	@command -v chromium >/dev/null || { \
+	@{ command -v chromium && command -v pdftoppm; } >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	    $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium fonts-dejavu-core poppler-utils >/dev/null; \
 	  else echo "Install chromium (sudo apt-get install chromium) for the browser tests."; exit 1; fi; }
 
 # Extract the English strings, merge them into the Dutch catalogue, compile it.

@@ -263,14 +263,15 @@ def test_temporary_refusal_backs_off_then_gives_up(app, smtp, make_event, now):
     assert waits[0] < waits[1] < waits[2]
 
 
-def test_a_slow_batch_gives_back_what_it_cannot_send_within_half_the_lease(app, smtp):
+def test_a_slow_batch_gives_back_what_a_slow_send_could_not_finish_within_the_lease(app, smtp):
     queue_plain(3)
-    settings = WorkerSettings(lease=timedelta(minutes=10))
+    # A slow send takes up to three timeouts (90 s): none starts after 8.5 minutes.
+    settings = WorkerSettings(lease=timedelta(minutes=10), smtp_timeout=30)
     start = utcnow()
     ticks = iter([start, start, start])  # claim, check, record of the first message
 
     def clock():
-        return next(ticks, start + timedelta(minutes=6))
+        return next(ticks, start + timedelta(minutes=8, seconds=31))
 
     transport = make_transport(app.config)
     result = deliver_batch(transport, settings=settings, now=clock)

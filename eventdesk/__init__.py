@@ -13,6 +13,7 @@ from eventdesk.auth.sessions import CookieSessionInterface
 from eventdesk.config import load_config
 from eventdesk.db import configure_sqlite, db
 from eventdesk.extensions import csrf, login_manager, migrate
+from eventdesk.wallet import settings as wallet_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -36,6 +37,7 @@ def create_app(config: Mapping | None = None) -> Flask:
         static_folder=_site_dir("static"),
     )
     load_config(app, config)
+    wallet_settings.init_app(app)  # a wrong certificate stops the start, naming the setting
     app.session_interface = CookieSessionInterface()
     if app.config.get("PROXIES"):
         # Behind N load balancers/proxies: take the client's address and scheme
@@ -66,6 +68,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     from eventdesk.organiser import bp as organiser_bp
     from eventdesk.registration.routes import bp as registration_bp
     from eventdesk.tickets.routes import bp as tickets_bp
+    from eventdesk.wallet import routes as wallet_routes
 
     app.register_blueprint(events_bp)
     app.register_blueprint(registration_bp)
@@ -78,6 +81,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.register_blueprint(invitations_organiser.bp)
     app.register_blueprint(badge_routes.bp)
     app.register_blueprint(badge_door.bp)
+    app.register_blueprint(wallet_routes.bp)
     mail.init_app(app)
     from eventdesk.operations import health, logs
 

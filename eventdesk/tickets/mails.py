@@ -33,6 +33,7 @@ from eventdesk.registration import confirm_links
 from eventdesk.registration.models import Registration
 from eventdesk.tickets.calendar import Method, build_invite
 from eventdesk.tickets.qr import qr_png
+from eventdesk.wallet.routes import wallet_links
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ def build_guest_mail(registration: Registration, text: MailText, *, now: datetim
             if ticket_code
             else None
         ),
+        "wallet": wallet_links(registration, external=True) if ticket_code else {},
         "language": registration.language,
         "gettext": _template_gettext(),  # what ``_()`` in the templates calls
     }

@@ -1,0 +1,1 @@
+"""Wallet passes: Apple Wallet .pkpass files and Google Wallet save links for tickets."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from flask import Flask
@@ -123,11 +124,13 @@ def load_apple(app: Flask) -> AppleSigner | None:
         raise ConfigError(
             "EVENTDESK_WALLET_APPLE_KEY does not belong to EVENTDESK_WALLET_APPLE_CERTIFICATE."
         )
-    if certificate.issuer != wwdr.subject:
+    try:
+        certificate.verify_directly_issued_by(wwdr)
+    except (ValueError, TypeError, InvalidSignature):
         raise ConfigError(
             "EVENTDESK_WALLET_APPLE_WWDR_CERTIFICATE did not issue "
             "EVENTDESK_WALLET_APPLE_CERTIFICATE: download the matching WWDR intermediate."
-        )
+        ) from None
     return AppleSigner(
         certificate=certificate,
         key=key,

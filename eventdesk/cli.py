@@ -168,7 +168,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, demo: bool) ->
     links: list[str] = []
     with app.app_context():
         database = db.engine.url.render_as_string(hide_password=True)
-        log.info("eventdesk: database %s", database, extra={"database": database})
+        log.info("database %s", database, extra={"database": database})
         try:
             upgrade()
         except SQLAlchemyError as error:

@@ -98,9 +98,10 @@ def log_back_office_change(response: Response) -> Response:
             or not request.path.startswith("/organiser/")):
         return response
     who = current_user.email if current_user.is_authenticated else "anonymous"
-    event = (request.view_args or {}).get("slug")
+    # A new event has its address only in the form it was created with.
+    event = (request.view_args or {}).get("slug") or request.form.get("slug", "")[:80] or None
     audit.info(
-        "%s %s (%s) event=%s status=%d", who, request.endpoint, request.method, event or "-",
+        "%s %s (%s) event=%r status=%d", who, request.endpoint, request.method, event,
         response.status_code,
         extra={"user": who, "action": request.endpoint, "event": event,
                "status": response.status_code},

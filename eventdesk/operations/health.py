@@ -38,8 +38,8 @@ def healthz():
         )
         worker_pass = last_pass()
         db.session.rollback()
-    except SQLAlchemyError as error:
-        db.session.rollback()
+    except Exception as error:  # whatever keeps the database from answering
+        _forget(db.session)
         log.error("health check: the database does not answer: %s", _first_line(error))
         return _answer({"status": "error", "database": "unavailable"}, 503)
     if oldest is not None and oldest.tzinfo is None:  # SQLite keeps no zone in an aggregate
@@ -74,6 +74,13 @@ def _answer(body: dict, status: int):
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _forget(session) -> None:
+    try:
+        session.rollback()
+    except SQLAlchemyError:
+        session.invalidate()
 
 
 def _first_line(error: Exception) -> str:

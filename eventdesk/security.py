@@ -48,7 +48,9 @@ def content_security_policy(nonce: str, *, wasm: bool = False) -> str:
 
 
 def _token_in_url() -> bool:
-    return "token" in (request.view_args or {}) or request.endpoint in TOKEN_IN_QUERY_ENDPOINTS
+    if request.endpoint in TOKEN_IN_QUERY_ENDPOINTS:
+        return True
+    return any("token" in name for name in request.view_args or {})
 
 
 def refuse_untrusted_host() -> Response | None:

@@ -74,6 +74,17 @@ def test_pages_whose_url_holds_a_token_send_no_referrer(client, site):
     check_page_policy(client.get(f"/r/{token}"))
 
 
+def test_every_route_with_a_token_in_its_url_sends_no_referrer(app, client):
+    rules = [rule for rule in app.url_map.iter_rules()
+             if "GET" in rule.methods and any("token" in name for name in rule.arguments)]
+    assert len(rules) >= 7  # manage, cancel, ticket, QR, invite, invitation, door link...
+    for rule in rules:
+        path = rule.rule.replace("<", "").replace(">", "")  # /r/token, /door/token...
+        response = client.get(path)
+        assert response.status_code < 500, rule.rule
+        assert response.headers["Referrer-Policy"] == "no-referrer", rule.rule
+
+
 def test_only_the_door_page_may_compile_webassembly(app, client, site):
     event = site["event"]
     opened = client.get(f"/door/{site['door_token']}")

@@ -19,6 +19,8 @@ from sqlalchemy import DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 
+from eventdesk.config import ConfigError
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -188,13 +190,31 @@ class WriterTurn:
         self._threads.release()
 
 
+class DatabaseNotWritable(ConfigError):
+    """The SQLite database (or its folder) cannot be written to."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"The SQLite database {path} is read-only. eventdesk writes to it and, beside it, "
+            f"to its -wal, -shm and -writers.lock files: give the account that runs eventdesk "
+            f"write access to the file and its folder, or set DATABASE_URL to a writable place."
+        )
+
+
 def _configure_sqlite(dbapi_connection, connection_record) -> None:
     # Let SQLAlchemy's "begin" hook below choose how each transaction starts.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # The timeout first: switching to WAL may itself have to wait for a lock.
     cursor.execute("PRAGMA busy_timeout=15000")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError as error:
+        if "readonly" not in str(error):
+            raise
+        path = cursor.execute("PRAGMA database_list").fetchone()[2] or "(in memory)"
+        cursor.close()
+        raise DatabaseNotWritable(path) from error
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()

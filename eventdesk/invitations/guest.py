@@ -129,9 +129,6 @@ def _accept_error(error: Exception) -> str:
             "Only %(num)d seats are left. Please bring fewer guests.",
             error.seats_left,
         )
-    if isinstance(error, rsvp.CompanionAddressTaken):
-        return _("%(email)s is registered for this event already. Please leave that address "
-                 "out.", email=error.email)
     if isinstance(error, rsvp.TooManyCompanions):
         return _("You named more guests than your invitation allows.")
     if isinstance(error, registration_errors.RegistrationNotOpen):

@@ -40,14 +40,6 @@ class NotEnoughSeats(InvitationError):
         self.seats_left = seats_left
 
 
-class CompanionAddressTaken(InvitationError):
-    """A companion's address is registered for the event already."""
-
-    def __init__(self, email: str) -> None:
-        super().__init__(email)
-        self.email = email
-
-
 @dataclass(frozen=True)
 class Companion:
     """A plus-one as the guest names them; without an address the ticket goes to the guest."""
@@ -128,30 +120,22 @@ def accept(
 
 def _add_companion(guest: Registration, companion: Companion, *, now: datetime) -> Registration:
     own_address = companion.email.strip()
-    registration = Registration(
-        event=guest.event,
-        status=RegistrationStatus.WAITLISTED,
-        name=companion.name.strip(),
-        email=own_address or guest.email,
-        # Without an address of their own the companion must not take the guest's
-        # place in the one-registration-per-address rule.
-        email_normalized=(
-            normalize_email(own_address)
-            if own_address
-            else f"companion:{uuid.uuid4().hex}"
-        ),
-        organisation=guest.organisation,
-        language=guest.language,
-        answers={},
-        consented_at=now,
-        created_at=now,
-        companion_of_id=guest.id,
-    )
+    # Without an address of their own the companion must not take the guest's
+    # place in the one-registration-per-address rule. Nor may an address that
+    # is registered already turn the guest away: that would tell anyone with
+    # an invitation who else is coming. Such a companion is registered (and
+    # mailed) just like any other, under a key of their own.
+    key = normalize_email(own_address) if own_address else ""
+    if not key or registration_service.find_registration(guest.event, own_address) is not None:
+        key = _companion_key()
+    registration = _companion(guest, companion, key, now=now)
     try:
         with db.session.begin_nested():
             db.session.add(registration)
-    except IntegrityError as error:
-        raise CompanionAddressTaken(own_address) from error
+    except IntegrityError:
+        # Registered just now by a request running alongside: as above.
+        registration = _companion(guest, companion, _companion_key(), now=now)
+        db.session.add(registration)
     if guest.status == RegistrationStatus.CONFIRMED:
         if not take_seat(guest.event):
             raise NotEnoughSeats(guest.event.seats_left or 0)
@@ -161,6 +145,27 @@ def _add_companion(guest: Registration, companion: Companion, *, now: datetime) 
     db.session.flush()
     mails.companion_ticket(registration, guest, own_address=bool(own_address))
     return registration
+
+
+def _companion_key() -> str:
+    return f"companion:{uuid.uuid4().hex}"
+
+
+def _companion(guest: Registration, companion: Companion, key: str, *,
+               now: datetime) -> Registration:
+    return Registration(
+        event=guest.event,
+        status=RegistrationStatus.WAITLISTED,
+        name=companion.name.strip(),
+        email=companion.email.strip() or guest.email,
+        email_normalized=key,
+        organisation=guest.organisation,
+        language=guest.language,
+        answers={},
+        consented_at=now,
+        created_at=now,
+        companion_of_id=guest.id,
+    )
 
 
 def decline(invitee: Invitee, *, message: str = "", now: datetime) -> None:

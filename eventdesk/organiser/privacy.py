@@ -7,10 +7,10 @@ everything that identifies the guest and drops the mails, which hold it too.
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, delete, select
+from sqlalchemy import ForeignKey, delete, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from eventdesk.checkin.models import Door, Scan
+from eventdesk.checkin.models import Door, Scan, ScanAction
 from eventdesk.db import db
 from eventdesk.events.models import Event
 from eventdesk.mail.models import OutboxMessage
@@ -74,6 +74,12 @@ def erase_registration(registration: Registration, *, now: datetime) -> None:
     registration.manage_token = new_manage_token()
     db.session.execute(
         delete(OutboxMessage).where(OutboxMessage.registration_id == registration.id)
+    )
+    # A walk-in has no ticket code to log: the scan log holds the name typed at the door.
+    db.session.execute(
+        update(Scan)
+        .where(Scan.registration_id == registration.id, Scan.action == ScanAction.WALK_IN)
+        .values(raw_code="")
     )
     db.session.flush()
 
@@ -148,6 +154,13 @@ def purge_expired(*, now: datetime) -> int:
             erase_registration(registration, now=now)
         erased += len(batch)
         if len(batch) < PURGE_BATCH:
+            # Walk-ins the door turned away (full, closed) belong to no
+            # registration, yet their scans hold the name that was typed.
+            db.session.execute(
+                update(Scan)
+                .where(Scan.event_id == event.id, Scan.action == ScanAction.WALK_IN)
+                .values(raw_code="")
+            )
             db.session.get(EventRetention, event.id).purged_at = now
     db.session.flush()
     return erased

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from eventdesk.housekeeping import run_chores
 from eventdesk.mail.transport import local_mail_allowed
-from eventdesk.mail.worker import WorkerSettings, deliver_batch, run_worker
+from eventdesk.mail.worker import Unrecorded, WorkerSettings, deliver_batch, run_worker
 from eventdesk.operations.heartbeat import record_pass
 
 log = logging.getLogger("eventdesk.mail")
@@ -34,9 +34,10 @@ def worker_command(once: bool, parent_pid: int | None) -> None:
         settings = WorkerSettings.from_config(app.config)
         transport = make_transport(app.config)
         sent = 0
+        unrecorded = Unrecorded()
         try:
             while True:
-                result = deliver_batch(transport, settings=settings)
+                result = deliver_batch(transport, settings=settings, unrecorded=unrecorded)
                 sent += result.sent
                 if result.claimed < settings.batch_size or result.connection_lost:
                     break

@@ -81,11 +81,13 @@ def run_wrk(url: str, *, script: str = "", seconds: float, connections: int = 8,
 
 
 def post_script(path: str, *, headers: dict[str, str], bodies_lua: str,
-                header_rotation: list[dict[str, str]] | None = None) -> str:
+                header_rotation: list[dict[str, str]] | None = None,
+                headers_lua: dict[str, str] | None = None) -> str:
     """Return a wrk script that POSTs to ``path``.
 
     ``bodies_lua`` is a Lua expression for the body, seeing ``n`` (this thread's
-    request number), ``tid`` (the thread number) and ``h`` (the rotated headers).
+    request number), ``tid`` (the thread number) and ``h`` (the rotated headers);
+    ``headers_lua`` maps header names to Lua expressions that see the same.
     """
     rotation = header_rotation or [{}]
     table = ",\n".join(
@@ -93,6 +95,9 @@ def post_script(path: str, *, headers: dict[str, str], bodies_lua: str,
         for item in rotation
     )
     fixed = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items())
+    per_request = "".join(
+        f"  headers[{lua_string(k)}] = {v}\n" for k, v in (headers_lua or {}).items()
+    )
     return f"""
 local rotation = {{ {table} }}
 local counter = 1
@@ -108,7 +113,7 @@ function request()
   for k, v in pairs(h) do
     if string.sub(k, 1, 1) ~= "_" then headers[k] = v end
   end
-  return wrk.format("POST", {lua_string(path)}, headers, {bodies_lua})
+{per_request}  return wrk.format("POST", {lua_string(path)}, headers, {bodies_lua})
 end
 """
 
@@ -124,11 +129,31 @@ def form_session(base: str, path: str, *, count: int) -> list[dict[str, str]]:
         cookie = response.getheader("Set-Cookie", "").split(";", 1)[0]
         match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
             r'value="([^"]+)"[^>]*name="csrf_token"', page)
+        # The moment the registration form was handed out, which it wants back.
+        stamp = re.search(r'name="form_issued" value="([^"]+)"', page)
         connection.close()
         if response.status != 200 or match is None or not cookie:
             raise RuntimeError(f"no form session from {base}{path}: HTTP {response.status}")
-        pairs.append({"Cookie": cookie, "_token": urllib.parse.quote(match.group(1), safe="")})
+        pairs.append({"Cookie": cookie, "_token": urllib.parse.quote(match.group(1), safe=""),
+                      "_stamp": urllib.parse.quote(stamp.group(1) if stamp else "", safe="")})
     return pairs
+
+
+# The bot defences hold a registration for a confirmation by mail when its
+# form comes back sooner than a person fills one in (3 s by default): a load
+# generator that fetched its forms a moment ago waits that long first, as
+# the guests it plays would.
+FORM_FILL_SECONDS = 3.5
+
+
+def guest_address(number: int) -> str:
+    """Return a distinct client address for guest ``number``, sent as X-Forwarded-For.
+
+    The defences also count registrations per client address; a load
+    generator is one address playing thousands of guests, so the server is
+    run with EVENTDESK_PROXIES=1 and told each guest's own address.
+    """
+    return f"10.{number // 62500 % 250}.{number // 250 % 250}.{number % 250 + 1}"
 
 
 @dataclass
@@ -154,7 +179,7 @@ def rush(bases: list[str], path: str, bodies: list[str], *, sessions: list[tuple
     """POST each body once, ``concurrency`` at a time, spread over ``bases``; stop at the limit.
 
     ``sessions`` are (base, cookie) pairs the bodies' CSRF tokens belong to;
-    body ``i`` goes to ``sessions[i % len(sessions)]``.
+    body ``i`` goes to ``sessions[i % len(sessions)]``, from ``guest_address(i)``.
     """
     statuses = [0] * len(bodies)
     latencies = [0.0] * len(bodies)
@@ -177,7 +202,8 @@ def rush(bases: list[str], path: str, bodies: list[str], *, sessions: list[tuple
             started = time.perf_counter()
             try:
                 connection.request("POST", path, body=bodies[index], headers={
-                    "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+                    "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
+                    "X-Forwarded-For": guest_address(index)})
                 response = connection.getresponse()
                 response.read()
                 statuses[index] = response.status

@@ -109,8 +109,10 @@ def run_backend(backend: str, eventdesk_url: str, reference_url: str,
     seeded = seed.seed(eventdesk_url,
                        tickets=max(5000, int(1000 * run_seconds * (settings.slices + 1))))
     result = BackendResult()
+    # One proxy in front: the load generator says which guest each request is
+    # for (load.guest_address), as a reverse proxy would.
     env = {"DATABASE_URL": eventdesk_url, "EVENTDESK_SECRET_KEY": seed.SECRET_KEY,
-           "EVENTDESK_BASE_URL": seed.BASE_URL}
+           "EVENTDESK_BASE_URL": seed.BASE_URL, "EVENTDESK_PROXIES": "1"}
     event_page = f"/events/{seed.OPEN_SLUG}"
     with processes.serve(processes.eventdesk_command(settings.workers), env=env,
                          probe_path=event_page, log=log_dir / f"eventdesk-{backend}.log") as ed, \
@@ -129,6 +131,7 @@ def run_backend(backend: str, eventdesk_url: str, reference_url: str,
 
         sessions = load.form_session(ed, event_page, count=16)
         q = seeded.question_field
+        time.sleep(load.FORM_FILL_SECONDS)
 
         # Each run registers addresses of its own: wrk restarts its counter and
         # its unseeded random numbers every run, so without the run's number
@@ -138,9 +141,14 @@ def run_backend(backend: str, eventdesk_url: str, reference_url: str,
                 f"{event_page}/register",
                 headers={"Content-Type": "application/x-www-form-urlencoded"},
                 header_rotation=sessions,
-                bodies_lua=('"csrf_token=" .. h["_token"] .. "&name=Guest+" .. n .. "&email=g" '
+                bodies_lua=('"csrf_token=" .. h["_token"] .. "&form_issued=" .. h["_stamp"] '
+                            '.. "&name=Guest+" .. n .. "&email=g" '
                             f'.. tid .. "-" .. n .. "-r{run}%40example.org'
                             f'&organisation=Techport&consent=y&{q}=yes"'),
+                # A guest of their own per request: 10.<run>.<thread>.<request>.
+                headers_lua={"X-Forwarded-For": (
+                    f'"10.{run}." .. (tid % 250) .. "." .. (math.floor(n / 250) % 250) '
+                    '.. "." .. (n % 250)')},
             )
         insert = load.post_script(
             "/items", headers={"Content-Type": "application/x-www-form-urlencoded"},
@@ -181,16 +189,18 @@ def _rush_row(backend: str, bases: list[str], database_url: str, settings: Setti
     for index in range(settings.rush_concurrency):
         base = bases[index % len(bases)]
         pair = load.form_session(base, page, count=1)[0]
-        sessions.append((base, pair["Cookie"], pair["_token"]))
+        sessions.append((base, pair["Cookie"], pair["_token"], pair["_stamp"]))
+    time.sleep(load.FORM_FILL_SECONDS)
     bodies = [
-        f"csrf_token={sessions[i % len(sessions)][2]}&name=Guest+{i}"
+        f"csrf_token={sessions[i % len(sessions)][2]}&form_issued={sessions[i % len(sessions)][3]}"
+        f"&name=Guest+{i}"
         f"&email=rush-{i:05d}%40example.org&consent=y&{question}=yes"
         for i in range(RUSH_GUESTS)
     ]
     # The outbox worker renders and sends while the guests pour in, as in a real rush.
     with rush_mail.delivering(database_url, log_dir / f"worker-{backend}.log") as sink:
         outcome = load.rush(bases, f"{page}/register", bodies,
-                            sessions=[(base, cookie) for base, cookie, _ in sessions],
+                            sessions=[(base, cookie) for base, cookie, _, _ in sessions],
                             concurrency=settings.rush_concurrency, time_limit=RUSH_TIME_LIMIT)
         rush_ended = time.monotonic()
         delivered = sink.wait_for("rush-", RUSH_GUESTS, time_limit=RUSH_TIME_LIMIT)

@@ -70,10 +70,17 @@ def render(
 
 
 def _measure(pdf: FPDF, family: str, style: str):
+    # Widths are kept for the whole document: titles, organisations and
+    # name parts repeat from badge to badge, and fpdf2's measuring is slow.
+    cache = pdf.__dict__.setdefault("_eventdesk_widths", {})
+
     def measure(text: str) -> float:
-        pdf.set_font(family, style, 10)
-        _shape_for(pdf, text)
-        return pdf.get_string_width(text) / 10
+        key = (style, text)
+        if key not in cache:
+            pdf.set_font(family, style, 10)
+            _shape_for(pdf, text)
+            cache[key] = pdf.get_string_width(text) / 10
+        return cache[key]
 
     return measure
 
@@ -99,8 +106,10 @@ def _draw(pdf: FPDF, layout: Layout, index: int, badge: BadgeData, placements) -
     scale = layout.badge_height
 
     def record(kind: str, bx: float, by: float, bw: float, bh: float, text: str = "") -> None:
-        if placements is not None:
-            placements.append(Placement(index, kind, bx, by, bw, bh, text))
+        placements.append(Placement(index, kind, bx, by, bw, bh, text))
+
+    if placements is None:
+        record = None
 
     title = fit(
         _measure(pdf, fonts.MAIN, ""), badge.event_title, width=width,
@@ -116,8 +125,9 @@ def _draw(pdf: FPDF, layout: Layout, index: int, badge: BadgeData, placements) -
     if badge.ticket_code:
         side = min(body_height, width * 0.4)
         qr_x, qr_y = x + width - side, y + height - side
-        pdf.image(io.BytesIO(qr_png(badge.ticket_code, box_size=4)), qr_x, qr_y, side, side)
-        record("qr", qr_x, qr_y, side, side, badge.ticket_code)
+        pdf.image(io.BytesIO(qr_png(badge.ticket_code, box_size=2)), qr_x, qr_y, side, side)
+        if record is not None:
+            record("qr", qr_x, qr_y, side, side, badge.ticket_code)
         text_width = width - side - 2
 
     org_share = 0.3 if badge.organisation.strip() else 0.0
@@ -146,7 +156,8 @@ def _lines(pdf, fitted: Fitted, family, style, x, y, width, kind, record) -> flo
         _shape_for(pdf, line)
         pdf.set_xy(x, y)
         pdf.cell(w=width, h=fitted.line_height, text=line, align="C")
-        record(kind, x + (width - pdf.get_string_width(line)) / 2, y,
-               pdf.get_string_width(line), fitted.line_height, line)
+        if record is not None:
+            drawn = pdf.get_string_width(line)
+            record(kind, x + (width - drawn) / 2, y, drawn, fitted.line_height, line)
         y += fitted.line_height
     return y

@@ -53,7 +53,7 @@ def overview():
     event = g.event
     settings = service.settings_for(event)
     form = SettingsForm(obj=settings)
-    count = len(service.guests_for_badges(event, ListQuery(), sort="surname"))
+    count = service.badge_count(event)
     return render_template(
         "badges/overview.html", event=event, form=form, settings=settings, count=count,
         layouts=layouts.LAYOUTS, sheets=layouts.SHEETS, labels=layouts.LABELS,

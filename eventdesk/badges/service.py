@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from eventdesk.badges import layouts, rendering
 from eventdesk.badges.models import BadgeSettings
@@ -85,6 +85,17 @@ def guests_for_badges(event: Event, query: attendees.ListQuery, *, sort: str) ->
         )
     ).all()
     return sorted(guests, key=sort_key(sort if sort in SORTS else "surname"))
+
+
+def badge_count(event: Event) -> int:
+    """Return how many guests of ``event`` get a badge (confirmed, with a ticket)."""
+    return db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.ticket_code.is_not(None),
+        )
+    ) or 0
 
 
 def badge_for(registration: Registration, *, language: str, show_qr: bool) -> rendering.BadgeData:

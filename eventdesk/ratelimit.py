@@ -96,7 +96,12 @@ def clear(key: str) -> None:
 
 
 def forget_older_than(moment: datetime) -> int:
-    """Delete counters whose window started before ``moment``; return how many."""
+    """Delete counters whose window started before ``moment``; return how many.
+
+    Some counters are remembered for their whole window: addresses an account
+    logged in from (30 days) and door sessions that were left (14 days, or a
+    copied cookie of a left door would work again). Keep at least 30 days.
+    """
     result = db.session.execute(
         delete(RateCounter).where(RateCounter.window_started_at < moment)
     )

@@ -71,6 +71,10 @@ def pass_json(facts: PassFacts, signer: AppleSigner) -> dict:
         "backgroundColor": "rgb(11, 92, 173)",
         "labelColor": "rgb(220, 232, 245)",
         "relevantDate": _moment(facts.starts_at),
+        # iOS 18 reads this list instead of relevantDate.
+        "relevantDates": [
+            {"startDate": _moment(facts.starts_at), "endDate": _moment(facts.ends_at)}
+        ],
         "expirationDate": _moment(facts.ends_at),
         "barcodes": [barcode],
         "barcode": barcode,  # iOS 8 and older read only this one

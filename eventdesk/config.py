@@ -22,6 +22,10 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
+    # Flask-WTF's HTTPS check wants a same-site Referer on every form post, but
+    # pages whose URL holds a token send none (Referrer-Policy: no-referrer).
+    # eventdesk.security refuses posts whose Origin or Referer names another site.
+    "WTF_CSRF_SSL_STRICT": False,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     # Bot defences on the public registration form (see registration.screening).
     "REGISTRATION_CONFIRM_AFTER": 10,

@@ -4,13 +4,17 @@ Flask checks the Host header against ``TRUSTED_HOSTS`` (set in
 ``eventdesk.config`` from EVENTDESK_BASE_URL) while it sets up the request,
 but raises the error only when the view would run, after every
 ``before_request`` hook. The first hook here answers it at once, with a
-plain 400: the error page would need URLs built on the refused host.
+plain 400: the error page would need URLs built on the refused host. The
+second refuses posts that another site's page sent.
 """
 
 import secrets
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
+from werkzeug.sansio.utils import host_is_trusted
 
 # The door page decodes QR codes with WebAssembly (the vendored zxing reader).
 WASM_ENDPOINTS = frozenset({"checkin.page"})
@@ -60,6 +64,30 @@ def refuse_untrusted_host() -> Response | None:
     return None
 
 
+def _names_our_site(url: str) -> bool:
+    try:
+        host = urlsplit(url).netloc
+    except ValueError:  # malformed: not ours
+        return False
+    return host_is_trusted(host, current_app.config["TRUSTED_HOSTS"])
+
+
+def refuse_cross_site_post() -> None:
+    """Refuse a form or JSON post that a page of another site sent (beside the CSRF token).
+
+    Stands in for Flask-WTF's HTTPS Referer check, which pages sent with
+    ``no-referrer`` would fail: a missing Referer, or ``Origin: null``, is
+    allowed; one naming a host that is not ours is not. Bearer-token callers
+    are no browsers and carry no cookie-borne authority.
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS", "TRACE") or request.authorization:
+        return
+    for header in ("Origin", "Referer"):
+        value = request.headers.get(header)
+        if value and value != "null" and not _names_our_site(value):
+            raise CSRFError(f"{header} names another site")
+
+
 def add_security_headers(response: Response) -> Response:
     """Add the policy headers to a response (one that sets its own CSP keeps it)."""
     headers = response.headers
@@ -75,6 +103,7 @@ def add_security_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     """Refuse forged hosts first, and add the security headers to every response."""
-    app.before_request_funcs.setdefault(None, []).insert(0, refuse_untrusted_host)
+    hooks = app.before_request_funcs.setdefault(None, [])
+    hooks[0:0] = [refuse_untrusted_host, refuse_cross_site_post]
     app.after_request(add_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -161,3 +161,47 @@ def test_templates_need_no_inline_script_or_style(template):
     for tag in re.findall(r"<script\b[^>]*>", text):
         assert "csp_nonce()" in tag, tag
         assert "src=" in tag or 'type="application/json"' in tag, tag
+
+
+@pytest.fixture
+def https_site(app_config, make_event, now):
+    """An app behind a TLS proxy with CSRF protection on, and a guest's manage token."""
+    from eventdesk import create_app
+
+    strict = create_app({**app_config, "WTF_CSRF_ENABLED": True, "PROXIES": 1})
+    token = guest(make_event(), "zoe@example.org", now).manage_token
+    db.session.commit()  # the other app has its own connection: release SQLite's lock
+    yield strict.test_client(), token
+    with strict.app_context():
+        db.engine.dispose()
+
+
+HTTPS = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "eventdesk.test"}
+
+
+def test_forms_on_no_referrer_pages_work_over_https(https_site):
+    # A page sent with "Referrer-Policy: no-referrer" makes the browser post its
+    # forms without a Referer (and with "Origin: null").
+    client, token = https_site
+    page = client.get(f"/r/{token}/cancel", headers=HTTPS)
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True))
+    cancelled = client.post(f"/r/{token}/cancel", data={"csrf_token": csrf.group(1)},
+                            headers={**HTTPS, "Origin": "null"})
+    assert cancelled.status_code == 302
+
+
+@pytest.mark.parametrize("header", [{"Origin": "https://evil.example"},
+                                    {"Referer": "https://evil.example/r/x"},
+                                    {"Origin": "https://eventdesk.test.evil.example"}])
+def test_a_form_posted_from_another_site_is_refused(https_site, header):
+    client, token = https_site
+    page = client.get(f"/r/{token}/cancel", headers=HTTPS)
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True))
+    refused = client.post(f"/r/{token}/cancel", data={"csrf_token": csrf.group(1)},
+                          headers={**HTTPS, **header})
+    assert refused.status_code == 400
+    fine = client.post(f"/r/{token}/cancel", data={"csrf_token": csrf.group(1)},
+                       headers={**HTTPS, "Origin": "https://eventdesk.test",
+                                "Referer": f"https://eventdesk.test/r/{token}/cancel"})
+    assert fine.status_code == 302

@@ -418,3 +418,27 @@ def test_dashboard_counts_pending_and_refused(app, client, make_event):
         pending = re.search(r'data-figure="pending"[^>]*><b>(\d+)</b>', html).group(1)
         refused = re.search(r'data-figure="refused"[^>]*><b>(\d+)</b>', html).group(1)
         assert (pending, refused) == ("2", "2")
+
+
+def test_a_walk_in_replaces_an_unconfirmed_registration(app, client, make_event, now):
+    from eventdesk.checkin.walkin import walk_in
+
+    event = make_event(confirm_address_always=True, starts_at=now + timedelta(hours=1),
+                       ends_at=now + timedelta(hours=5))
+    post(client, event.slug, guest_form(event, email="zoe@example.org", form_issued=aged_stamp()))
+    door = Door(event_id=event.id, name="Hoofdingang")
+    db.session.add(door)
+    db.session.commit()
+
+    result = walk_in(event, name="Zoë de Vries", email="zoe@example.org", door=door,
+                     nonce=None, now=now)
+    db.session.commit()
+    assert result.ok
+    guest = registration_of("zoe@example.org")
+    assert guest.status == RegistrationStatus.CONFIRMED and guest.checked_in_at is not None
+    assert by_status(event.id) == {RegistrationStatus.CONFIRMED: 1}
+    assert db.session.scalar(select(func.count()).where(
+        OutboxMessage.kind == "confirm_address")) == 0
+    # A confirmed guest is still refused as a second walk-in.
+    again = walk_in(event, name="Zoë", email="zoe@example.org", door=door, nonce=None, now=now)
+    assert (again.status, again.reason) == ("error", "already_registered")

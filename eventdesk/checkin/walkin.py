@@ -13,6 +13,7 @@ from eventdesk.db import db
 from eventdesk.events.models import Event
 from eventdesk.events.service import take_seat
 from eventdesk.inputs import normalize_email
+from eventdesk.registration.confirmation import withdraw_pending
 from eventdesk.registration.models import Registration, RegistrationStatus
 from eventdesk.registration.service import find_registration
 from eventdesk.tickets.codes import new_ticket_code
@@ -42,7 +43,10 @@ def walk_in(event: Event, *, name: str, email: str = "", organisation: str = "",
             return r.Result(r.ERROR, r.NOT_OPEN)
         if email:
             existing = find_registration(event, email)
-            if existing is not None:
+            # An unconfirmed registration holds nothing, and the guest at the
+            # door vouches for the address better than a mail would.
+            unconfirmed = existing is not None and existing.status == RegistrationStatus.PENDING
+            if existing is not None and not (unconfirmed and withdraw_pending(existing)):
                 return r.Result(r.ERROR, r.ALREADY_REGISTERED, existing,
                                 checked_in_at=existing.checked_in_at)
         forced = False

@@ -5,15 +5,17 @@ Functions here flush but never commit; the caller owns the transaction.
 
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, exists, update
 
 from eventdesk.db import db
+from eventdesk.mail.models import OutboxMessage
 from eventdesk.registration.confirm_links import pending_lifetime
 from eventdesk.registration.models import Registration, RegistrationStatus
 from eventdesk.registration.seats import seat_or_waitlist
 from eventdesk.registration.service import admission
 
 _registrations = Registration.__table__
+_outbox = OutboxMessage.__table__
 
 
 def is_expired(registration: Registration, *, now: datetime) -> bool:
@@ -47,6 +49,25 @@ def confirm_address(registration: Registration, *, now: datetime) -> bool:
     # full event waits behind those who registered before their first try,
     # not before their click; a confirmation usually follows within minutes.
     seat_or_waitlist(registration, now=now, waitlist_only=waitlist_only)
+    return True
+
+
+def withdraw_pending(registration: Registration) -> bool:
+    """Delete a registration that still waits for its confirmation; tell whether it did."""
+    # Conditional on pending: once confirmed it holds a seat and must stay.
+    still_pending = (_registrations.c.id == registration.id) & (
+        _registrations.c.status == RegistrationStatus.PENDING
+    )
+    # Its confirmation mail first, while the row still says which mail is its.
+    db.session.execute(delete(_outbox).where(
+        _outbox.c.registration_id == registration.id,
+        exists().where(still_pending),
+    ))
+    deleted = db.session.execute(delete(_registrations).where(still_pending)).rowcount
+    if deleted != 1:
+        db.session.expire(registration)
+        return False
+    db.session.expunge(registration)
     return True
 
 

@@ -83,7 +83,12 @@ def form_stamp() -> str:
 
 
 def filled_too_fast(stamp: object, *, now: float | None = None) -> bool:
-    """Tell whether a form came back sooner than a person fills it, or without a valid stamp."""
+    """Tell whether a form came back sooner than a person fills it, or without a valid stamp.
+
+    A stamp has no expiry: a guest may leave the page open for a day. A bot
+    that sends one old stamp again and again passes this check, and is
+    held by the count per client address instead.
+    """
     minimum = float(current_app.config["REGISTRATION_MIN_FILL_SECONDS"])
     if minimum <= 0:
         return False

@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 from eventdesk.events.models import Event
 from eventdesk.registration.models import Registration, RegistrationStatus
 
-MAX_GUESTS = 600
+MAX_GUESTS = 5000  # a bound; the load stops soon after the backup
 SEATS = 50
 
 
@@ -38,6 +38,7 @@ def registrations_under_load(base: str, take_backup) -> set[str]:
     """Register guests from 4 clients; once 30 are acknowledged, call ``take_backup()``
     while they go on; return the addresses acknowledged before the backup began."""
     acknowledged: list[tuple[float, str]] = []
+    refused: list[tuple[int, int]] = []
     lock = threading.Lock()
     numbers = iter(range(MAX_GUESTS))
     done = threading.Event()
@@ -51,9 +52,11 @@ def registrations_under_load(base: str, take_backup) -> set[str]:
                 return
             email = f"guest{number}@example.org"
             status = register_over_http(base, "jubileum", name=f"Guest {number}", email=email)
-            assert status == 302, f"registration {number} answered {status}"
             with lock:
-                acknowledged.append((time.monotonic(), email))
+                if status == 302:
+                    acknowledged.append((time.monotonic(), email))
+                else:
+                    refused.append((number, status))
 
     threads = [threading.Thread(target=client) for _ in range(4)]
     for thread in threads:
@@ -63,10 +66,13 @@ def registrations_under_load(base: str, take_backup) -> set[str]:
     started = time.monotonic()
     take_backup()
     finished = time.monotonic()
-    time.sleep(0.5)
+    after = len(acknowledged) + 4
+    while len(acknowledged) < after and any(t.is_alive() for t in threads):
+        time.sleep(0.05)
     done.set()
     for thread in threads:
         thread.join()
+    assert refused == [], "registrations not acknowledged: (guest, status)"
     # The guests kept registering all through the backup.
     assert any(moment > finished for moment, _ in acknowledged), "the load ended too early"
     assert sum(started < moment < finished for moment, _ in acknowledged) >= 2

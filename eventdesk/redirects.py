@@ -8,7 +8,10 @@ from werkzeug.urls import iri_to_uri
 
 def _plain_path(target: str) -> bool:
     """Tell whether ``target`` is an absolute path with no scheme, host or tricks."""
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # a malformed host part ("//[evil")
+        return False
     return (
         not parts.scheme
         and not parts.netloc

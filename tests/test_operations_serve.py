@@ -100,6 +100,7 @@ def test_the_demo_prints_its_links_once_they_work_and_keeps_a_given_key(tmp_path
     port = free_port()
     env = operator_env(tmp_path / "instance")
     del env["EVENTDESK_BASE_URL"]
+    env.pop("DATABASE_URL", None)  # the demo's own SQLite file, on any test database
     log = tmp_path / "demo.log"
     process = start_serve(env, port, log, "--demo")
     try:

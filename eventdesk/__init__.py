@@ -65,6 +65,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     from eventdesk.events.routes import bp as events_bp
     from eventdesk.invitations import guest as invitations_guest
     from eventdesk.invitations import organiser as invitations_organiser
+    from eventdesk.messages import routes as message_routes
     from eventdesk.organiser import bp as organiser_bp
     from eventdesk.registration.routes import bp as registration_bp
     from eventdesk.tickets.routes import bp as tickets_bp
@@ -82,6 +83,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.register_blueprint(badge_routes.bp)
     app.register_blueprint(badge_door.bp)
     app.register_blueprint(wallet_routes.bp)
+    app.register_blueprint(message_routes.bp)
+    app.register_blueprint(message_routes.guest_bp)
     mail.init_app(app)
     from eventdesk.operations import health, logs
 

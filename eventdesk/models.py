@@ -6,6 +6,7 @@ from eventdesk.checkin.models import Door, Scan
 from eventdesk.events.models import Event, Question
 from eventdesk.invitations.models import Invitee, ReminderRound, ReminderSent
 from eventdesk.mail.models import OutboxMessage
+from eventdesk.messages.models import GuestMessage, MessageBatch, MessageOptOut, ReminderSetting
 from eventdesk.operations.heartbeat import WorkerPass
 from eventdesk.organiser.privacy import EventRetention
 from eventdesk.ratelimit import RateCounter
@@ -13,7 +14,8 @@ from eventdesk.registration.models import Registration
 
 __all__ = [
     "BadgeSettings",
-    "Door", "Event", "EventRetention", "Invitee", "OutboxMessage", "Question", "RateCounter",
+    "Door", "Event", "EventRetention", "GuestMessage", "Invitee", "MessageBatch",
+    "MessageOptOut", "OutboxMessage", "Question", "RateCounter",
     "Registration",
-    "ReminderRound", "ReminderSent", "Scan", "User", "WorkerPass",
+    "ReminderRound", "ReminderSent", "ReminderSetting", "Scan", "User", "WorkerPass",
 ]

@@ -9,9 +9,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from eventdesk.db import utcnow
 from eventdesk.housekeeping import run_chores
 from eventdesk.mail.transport import local_mail_allowed
 from eventdesk.mail.worker import Unrecorded, WorkerSettings, deliver_batch, run_worker
+from eventdesk.messages.schedule import queue_due
 from eventdesk.operations.heartbeat import record_pass
 
 log = logging.getLogger("eventdesk.mail")
@@ -35,6 +37,7 @@ def worker_command(once: bool, parent_pid: int | None) -> None:
         transport = make_transport(app.config)
         sent = 0
         unrecorded = Unrecorded()
+        queue_due(now=utcnow())
         try:
             while True:
                 result = deliver_batch(transport, settings=settings, unrecorded=unrecorded)
@@ -56,6 +59,7 @@ def worker_command(once: bool, parent_pid: int | None) -> None:
         app,
         stop=stop,
         chores=run_chores,
+        before_pass=lambda: queue_due(now=utcnow()),
         # Started by `eventdesk serve`: end with it, even if it was killed.
         should_stop=(lambda: os.getppid() != parent_pid) if parent_pid else (lambda: False),
     )

@@ -22,6 +22,19 @@ log = logging.getLogger("eventdesk.mail")
 Rendered = tuple[str, bytes] | OutboxStatus
 
 
+def _render_one(item: OutboxMessage, *, now: datetime):
+    """Render one draft with the renderer of its kind."""
+    # Imported here: the messages package builds on the tickets mails.
+    from eventdesk.messages import rendering as messages
+    from eventdesk.messages.service import MESSAGE_KIND
+
+    if item.kind == MESSAGE_KIND:
+        return messages.render_message(item, now=now)
+    if item.kind == messages.TEST_KIND:
+        return messages.render_test(item, now=now)
+    return drafts.render_draft(item, now=now)
+
+
 def _render_all(message_ids: list[int], *, now: datetime) -> dict[int, dict]:
     """Return, per message, the column values to store: the mail, or why there is none."""
     items = list(db.session.scalars(
@@ -37,7 +50,7 @@ def _render_all(message_ids: list[int], *, now: datetime) -> dict[int, dict]:
     values: dict[int, dict] = {}
     for item in items:
         try:
-            mail = drafts.render_draft(item, now=now)
+            mail = _render_one(item, now=now)
         except drafts.Superseded as reason:
             values[item.id] = {"status": OutboxStatus.SUPERSEDED,
                                "last_error": f"not sent: {reason}"}

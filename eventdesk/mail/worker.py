@@ -339,10 +339,12 @@ def run_worker(
     stop: threading.Event,
     should_stop: Callable[[], bool] = lambda: False,
     chores: Callable[[], None] | None = None,
+    before_pass: Callable[[], None] | None = None,
 ) -> None:
     """Deliver the outbox until ``stop`` is set; back off while the server is down.
 
-    ``chores`` (such as erasing data past its retention) runs about hourly.
+    ``chores`` (such as erasing data past its retention) runs about hourly;
+    ``before_pass`` (queueing the messages that are due) before every pass.
     """
     settings = WorkerSettings.from_config(app.config)
     unrecorded = Unrecorded()  # kept across passes, so a blip's debts are paid after it
@@ -359,6 +361,12 @@ def run_worker(
                     except Exception:  # a failed chore must not stop the mail
                         db.session.rollback()
                         log.exception("periodic chores failed")
+                if before_pass is not None:
+                    try:
+                        before_pass()
+                    except Exception:  # queued mail still goes out meanwhile
+                        _quiet_rollback()
+                        log.exception("queueing due messages failed")
                 try:
                     result = deliver_batch(transport, settings=settings, unrecorded=unrecorded)
                     record_pass()

@@ -14,6 +14,7 @@ from eventdesk.checkin.models import Door, Scan, ScanAction
 from eventdesk.db import db
 from eventdesk.events.models import Event
 from eventdesk.mail.models import OutboxMessage
+from eventdesk.messages.service import forget_guest
 from eventdesk.organiser.answers import labelled_answers
 from eventdesk.registration.models import Registration, RegistrationStatus, new_manage_token
 
@@ -63,6 +64,8 @@ def erase_registration(registration: Registration, *, now: datetime) -> None:
     ended = registration.event.ends_at <= now
     if registration.status != RegistrationStatus.CANCELLED and not ended:
         raise NotErasable()
+    # Their copies of messages and their opt-out name them too.
+    forget_guest(registration)
     address = f"{registration.uid}@{ERASED_DOMAIN}"
     registration.name = ""
     registration.email = address

@@ -49,15 +49,17 @@ def formatter() -> logging.Formatter:
 
 def configure_logging() -> None:
     """Send eventdesk's INFO lines and up to stderr in the chosen format (command line only)."""
-    logger = logging.getLogger("eventdesk")
-    if any(getattr(handler, "_eventdesk", False) for handler in logger.handlers):
-        return
     handler = logging.StreamHandler(sys.stderr)
     handler._eventdesk = True
     handler.setFormatter(formatter())
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
+    # Alembic's lines say which migrations `db upgrade` (and `serve`) ran.
+    for name in ("eventdesk", "alembic.runtime.migration"):
+        logger = logging.getLogger(name)
+        if any(getattr(known, "_eventdesk", False) for known in logger.handlers):
+            continue
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
 
 
 class GunicornLogger(glogging.Logger):

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 
 from eventdesk.events.models import Event
 from eventdesk.invitations.models import Invitee
@@ -82,7 +83,7 @@ class Preview:
 
     count: int
     guest: Registration | Invitee | None
-    choices: list[tuple[str, str]] = field(default_factory=list)
+    choices: list[SelectChoice] = field(default_factory=list)
     context: dict | None = None
 
 
@@ -90,7 +91,7 @@ def preview(event: Event, draft: Draft, chosen: str | None) -> Preview:
     """Count the recipients and render the message as the chosen one (or the first) sees it."""
     batch = draft.batch(event)
     guests = recipients(batch)
-    choices = [(str(guest.id), f"{guest.name} <{guest.email}>")
+    choices = [SelectChoice(str(guest.id), f"{guest.name} <{guest.email}>")
                for guest in guests[:PREVIEW_CHOICES]]
     guest = next((guest for guest in guests if str(guest.id) == (chosen or "")),
                  guests[0] if guests else None)

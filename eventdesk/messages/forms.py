@@ -6,6 +6,7 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     HiddenField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -25,11 +26,11 @@ def _strip(value):
 
 
 AUDIENCES = [
-    (Audience.CONFIRMED.value, _l("Confirmed guests")),
-    (Audience.WAITLISTED.value, _l("Guests on the waiting list")),
-    (Audience.CHECKED_IN.value, _l("Guests who checked in")),
-    (Audience.NOT_CHECKED_IN.value, _l("Confirmed guests who did not check in")),
-    (Audience.INVITEES_SILENT.value, _l("Invitees who have not answered")),
+    SelectChoice(Audience.CONFIRMED.value, _l("Confirmed guests")),
+    SelectChoice(Audience.WAITLISTED.value, _l("Guests on the waiting list")),
+    SelectChoice(Audience.CHECKED_IN.value, _l("Guests who checked in")),
+    SelectChoice(Audience.NOT_CHECKED_IN.value, _l("Confirmed guests who did not check in")),
+    SelectChoice(Audience.INVITEES_SILENT.value, _l("Invitees who have not answered")),
 ]
 
 
@@ -38,18 +39,19 @@ class ComposeForm(Form):
 
     key = HiddenField(validators=[DataRequired(), Length(max=64)])
     kind = SelectField(_l("Kind"), choices=[
-        (BatchKind.UPDATE.value, _l("News about the event (every guest gets it)")),
-        (BatchKind.THANKS.value, _l("A word after the event (guests may decline these)")),
+        SelectChoice(BatchKind.UPDATE.value, _l("News about the event (every guest gets it)")),
+        SelectChoice(BatchKind.THANKS.value,
+                     _l("A word after the event (guests may decline these)")),
     ], default=BatchKind.UPDATE.value)
     audience = SelectField(_l("To"), choices=AUDIENCES, default=Audience.CONFIRMED.value)
     organisation = StringField(_l("Only guests of this organisation (optional)"),
                                filters=[_strip], validators=[Optional(), Length(max=200)])
-    answer_filter = SelectField(_l("Only guests who answered (optional)"), choices=[("", "")],
-                                default="")
+    answer_filter = SelectField(_l("Only guests who answered (optional)"),
+                                choices=[SelectChoice("", "")], default="")
     language = SelectField(_l("Language"), choices=[
-        ("", _l("Each guest in their own language")),
-        ("nl", _l("Everyone in Dutch")),
-        ("en", _l("Everyone in English")),
+        SelectChoice("", _l("Each guest in their own language")),
+        SelectChoice("nl", _l("Everyone in Dutch")),
+        SelectChoice("en", _l("Everyone in English")),
     ], default="")
     subject_nl = StringField(_l("Subject (Dutch)"), filters=[_strip],
                              validators=[Optional(), Length(max=200)])
@@ -68,13 +70,13 @@ class ComposeForm(Form):
                                "The attachment may be at most 2 MB."))])
     send_at = DateTimeLocalField(_l("Send at (event time; empty: now)"), validators=[Optional()],
                                  format="%Y-%m-%dT%H:%M")
-    preview_guest = SelectField(_l("Preview as"), choices=[("", "")], default="",
+    preview_guest = SelectField(_l("Preview as"), choices=[SelectChoice("", "")], default="",
                                 validate_choice=False)
 
     def __init__(self, event: Event, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.event = event
-        choices = [("", _l("Everyone"))]
+        choices = [SelectChoice("", _l("Everyone"))]
         for question in event.questions:
             if question.kind == QuestionKind.YES_NO:
                 options = [("yes", _l("yes")), ("no", _l("no"))]
@@ -83,7 +85,8 @@ class ComposeForm(Form):
             else:
                 continue
             for value, label in options:
-                choices.append((f"{question.id}:{value}", f"{question.label_nl}: {label}"))
+                choices.append(
+                    SelectChoice(f"{question.id}:{value}", f"{question.label_nl}: {label}"))
         self.answer_filter.choices = choices
 
     def validate(self, extra_validators=None) -> bool:

@@ -50,7 +50,8 @@ def keep_slug(endpoint, values) -> None:
 @bp.app_template_global()
 def audience_label(audience: str) -> str:
     """Return the audience's name in the page's language."""
-    return str(dict(AUDIENCES).get(str(audience), audience))
+    labels = {choice.value: choice.label for choice in AUDIENCES}
+    return str(labels.get(str(audience), audience))
 
 
 @bp.app_template_global()

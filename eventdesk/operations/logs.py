@@ -56,10 +56,13 @@ def configure_logging() -> None:
     for name in ("eventdesk", "alembic.runtime.migration"):
         logger = logging.getLogger(name)
         if any(getattr(known, "_eventdesk", False) for known in logger.handlers):
-            continue
+            return
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False
+    # Of Alembic's lines, only those about a migration being run.
+    logging.getLogger("alembic.runtime.migration").addFilter(
+        lambda record: record.getMessage().startswith("Running "))
 
 
 class GunicornLogger(glogging.Logger):

@@ -31,6 +31,7 @@ from eventdesk.events.models import Event
 from eventdesk.inputs import normalize_email
 from eventdesk.invitations.commands import invite_command
 from eventdesk.mail.commands import worker_command
+from eventdesk.messages.commands import message_command
 from eventdesk.operations.commands import backup_command, restore_command
 from eventdesk.operations.logs import configure_logging
 from eventdesk.operations.schema import SchemaNotCurrent, check_schema, make_sqlite_folder
@@ -244,6 +245,7 @@ cli.add_command(resend_tickets_command)
 cli.add_command(export_command)
 cli.add_command(privacy_purge_command)
 cli.add_command(invite_command)
+cli.add_command(message_command)
 cli.add_command(backup_command)
 cli.add_command(restore_command)
 

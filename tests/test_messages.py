@@ -22,6 +22,7 @@ from eventdesk.mail.transport import make_transport
 from eventdesk.mail.worker import WorkerSettings, deliver_batch
 from eventdesk.messages import schedule, service
 from eventdesk.messages.audience import Filter, select_guests
+from eventdesk.messages.commands import message_command
 from eventdesk.messages.models import (
     Audience,
     BatchKind,
@@ -126,6 +127,11 @@ def test_two_workers_at_once_send_each_reminder_once(app, smtp, make_event, now)
     event = make_event(starts_at=now + timedelta(hours=5), ends_at=now + timedelta(hours=6))
     for number in range(30):
         add_guest(event, f"Guest {number}", f"guest{number}@example.org")
+    # And a message set for a time that has come: also queued once.
+    service.create_batch(event, key="set", now=now, kind=BatchKind.UPDATE,
+                         audience=Audience.CONFIRMED, subject_nl="Programma",
+                         body_nl="Nieuw", send_at=now - timedelta(minutes=1))
+    db.session.commit()
     start = threading.Barrier(2)
     failures = []
 
@@ -148,8 +154,9 @@ def test_two_workers_at_once_send_each_reminder_once(app, smtp, make_event, now)
     assert failures == []
     mail = received_by(smtp)
     assert len(mail) == 30
-    assert all(len(copies) == 1 for copies in mail.values())
-    assert db.session.scalar(select(func.count()).select_from(MessageBatch)) == 1
+    assert all(sorted(m["Subject"][:9] for m in copies) == ["Herinneri", "Programma"]
+               for copies in mail.values())
+    assert db.session.scalar(select(func.count()).select_from(MessageBatch)) == 2
 
 
 def test_a_batch_cannot_hold_a_guest_twice(app, make_event, now):
@@ -347,3 +354,25 @@ def test_attendee_page_lists_messages_and_erasure_removes_them(app, client, smtp
     assert db.session.scalar(select(func.count()).where(
         OutboxMessage.registration_id == guests["ada"].id)) == 0
     assert OutboxStatus.SENT  # the message itself was sent before it was erased
+
+
+def test_message_command_queues_to_the_chosen_guests(app, smtp, make_event, now, tmp_path):
+    event = make_event()
+    guests_of(event)
+    body = tmp_path / "body.md"
+    body.write_text("Beste {name}, de zaal is verplaatst.", encoding="utf-8")
+    runner = app.test_cli_runner()
+    dry = runner.invoke(message_command, [event.slug, "--to", "not_checked_in", "--subject",
+                              "Nieuwe zaal", "--body-file", str(body), "--dry-run"])
+    assert dry.exit_code == 0 and "2 guest(s)" in dry.output
+    assert db.session.scalar(select(func.count()).select_from(MessageBatch)) == 0
+    nobody = runner.invoke(message_command, [event.slug, "--to", "confirmed", "--subject", "X",
+                                 "--body-file", str(body), "--organisation", "Nobody"])
+    assert nobody.exit_code != 0 and "nothing was sent" in nobody.output
+    done = runner.invoke(message_command, [event.slug, "--to", "not_checked_in", "--subject",
+                               "Nieuwe zaal", "--body-file", str(body)])
+    assert done.exit_code == 0, done.output
+    worker_pass(app, utcnow())
+    mail = received_by(smtp)
+    assert sorted(mail) == ["bob@example.org", "cas@example.org"]
+    assert "Beste Cas, de zaal" in mail["cas@example.org"][0].get_body(("plain",)).get_content()

@@ -40,10 +40,10 @@ from eventdesk.tickets.commands import resend_tickets_command
 
 log = logging.getLogger("eventdesk.serve")
 
-# Commands that read or write the data: they first check that the schema is current.
-NEEDS_CURRENT_SCHEMA = {
-    "create-user", "door-token", "worker", "resend-tickets", "export", "invite", "privacy-purge",
-}
+# Every other command reads or writes the data, so it first checks that the
+# schema is current: `db` migrates it, `serve` migrates before serving, a
+# backup copies whatever is there and a restore may bring an older schema.
+SCHEMA_NOT_CHECKED = {"db", "serve", "backup", "restore"}
 
 
 def one_line(error: BaseException) -> str:
@@ -118,7 +118,7 @@ class EventdeskGroup(FlaskGroup):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         command = self.commands.get(name)
-        if command is not None and name in NEEDS_CURRENT_SCHEMA:
+        if command is not None and name not in SCHEMA_NOT_CHECKED:
             return _needing_current_schema(command)
         return command
 

@@ -221,7 +221,9 @@ def test_thanks_to_checked_in_guests_in_their_language_with_placeholders(
                        subject_nl="Bedankt {name}", body_nl="Dag {name}, [je pagina]({manage_link})"
                        " <script>alert(1)</script>",
                        subject_en="Thank you {name}", body_en="Hi **{name}**: {manage_link}",
-                       link="https://example.org/slides")
+                       link="https://example.org/slides",
+                       attachment=(io.BytesIO(b"%PDF-1.4 slides"), "slides.pdf",
+                                   "application/pdf; x-evil=\"1\""))
     assert response.status_code == 302
     worker_pass(app, utcnow())
     mail = received_by(smtp)
@@ -233,6 +235,9 @@ def test_thanks_to_checked_in_guests_in_their_language_with_placeholders(
     assert f'href="{manage}"' in html
     assert "<script>" not in html and "https://example.org/slides" in html
     assert "<strong>Bob</strong>" in bob.get_body(("html",)).get_content()
+    attached = [part for part in ada.iter_attachments() if part.get_filename() == "slides.pdf"]
+    assert [part.get_content() for part in attached] == [b"%PDF-1.4 slides"]
+    assert "x-evil" not in ada.as_string()
     # A thank-you may be declined: RFC 8058 headers pointing at the signed link.
     assert bob["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert bob["List-Unsubscribe"].startswith("<http://eventdesk.test/messages/opt-out/")

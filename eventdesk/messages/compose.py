@@ -1,5 +1,6 @@
 """Turn the compose form into a batch's fields, and show it as a chosen guest will see it."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,6 +17,7 @@ from eventdesk.messages.service import recipients
 from eventdesk.registration.models import Registration
 
 PREVIEW_CHOICES = 200
+_MIME_TYPE = re.compile(r"[a-z0-9][a-z0-9.+-]{0,40}/[a-z0-9][a-z0-9.+-]{0,50}")
 # Fields a test message carries in its draft (JSON: no dates, no bytes).
 JSON_FIELDS = ("kind", "audience", "organisation", "question_id", "answer", "language",
                "subject_nl", "subject_en", "body_nl", "body_en", "link", "attachment_name")
@@ -61,8 +63,12 @@ class Draft:
         upload = form.attachment.data
         if upload and getattr(upload, "filename", ""):
             fields["attachment"] = upload.read()
-            fields["attachment_name"] = upload.filename.replace("/", "_")[-200:]
-            fields["attachment_type"] = (upload.mimetype or "application/octet-stream")[:100]
+            fields["attachment_name"] = " ".join(
+                upload.filename.replace("/", "_").replace("\\", "_").split())[-200:]
+            # The browser's word for the type becomes a MIME header: plain tokens only.
+            kind = (upload.mimetype or "").lower()
+            fields["attachment_type"] = (kind if _MIME_TYPE.fullmatch(kind)
+                                         else "application/octet-stream")
         return cls(fields, error)
 
     def json_fields(self) -> dict:

@@ -30,6 +30,7 @@ from eventdesk.messages.models import (
     MessageBatch,
     MessageOptOut,
 )
+from eventdesk.messages.optout import opt_out_url
 from eventdesk.organiser.privacy import erase_registration
 from eventdesk.registration.models import RegistrationStatus
 
@@ -381,3 +382,22 @@ def test_message_command_queues_to_the_chosen_guests(app, smtp, make_event, now,
     mail = received_by(smtp)
     assert sorted(mail) == ["bob@example.org", "cas@example.org"]
     assert "Beste Cas, de zaal" in mail["cas@example.org"][0].get_body(("plain",)).get_content()
+
+
+def test_a_guest_who_cancels_after_queueing_gets_nothing(app, client, smtp, make_event, now):
+    event = make_event()
+    guests = guests_of(event)
+    batch = service.create_batch(event, key="a", now=now, kind=BatchKind.UPDATE,
+                                 audience=Audience.CONFIRMED, subject_nl="Nieuws",
+                                 body_nl="Tekst", send_at=now)
+    service.queue_batch(batch, now=now)
+    guests["cas"].status = RegistrationStatus.CANCELLED
+    db.session.commit()
+    worker_pass(app, now)
+    assert sorted(received_by(smtp)) == ["ada@example.org", "bob@example.org"]
+    assert service.counts([batch.id])[batch.id] == service.Counts(sent=2, stopped=1)
+    # The opt-out page itself, for a guest who follows the link in a browser.
+    link = opt_out_url(event.id, "ada@example.org")
+    page = client.get(link.removeprefix("http://eventdesk.test"))
+    assert page.status_code == 200 and "Geen berichten meer" in page.get_data(as_text=True)
+    assert client.get("/messages/opt-out/forged").status_code == 404

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from eventdesk.db import db
 from eventdesk.events.display import render_markdown
-from eventdesk.events.models import EventStatus
+from eventdesk.events.models import Event, EventStatus
 from eventdesk.invitations.models import Invitee
 from eventdesk.links import external_url
 from eventdesk.mail import mime
@@ -187,8 +187,6 @@ def test_draft(fields: dict, *, event_id: int, registration_id: int | None,
 
 def render_test(item: OutboxMessage, *, now: datetime) -> OutgoingMail:
     """Render a test message for the organiser: one guest's copy, sent to the organiser."""
-    from eventdesk.events.models import Event
-
     draft = item.draft or {}
     event = db.session.get(Event, draft.get("event") or 0)
     if draft.get("invitee"):

@@ -35,7 +35,14 @@ def render_error(code: int, detail: str | None = None):
         message = detail
     if wants_json():
         return {"status": "error", "reason": f"http_{code}", "message": message}, code
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+    return render_template(
+        "errors/error.html", code=code, title=title, message=message, error_page=True
+    ), code
+
+
+def page_failed(form=None, error_page: bool = False) -> bool:
+    """Tell whether the page shows an error, so its title starts with "Error:"."""
+    return bool(error_page or (form is not None and getattr(form, "errors", None)))
 
 
 class DatabaseIntegerConverter(IntegerConverter):
@@ -53,6 +60,7 @@ class DatabaseIntegerConverter(IntegerConverter):
 def init_app(app: Flask) -> None:
     """Register the error handlers and the bounded ``int`` URL converter."""
     app.url_map.converters["int"] = DatabaseIntegerConverter
+    app.add_template_global(page_failed)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

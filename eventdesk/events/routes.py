@@ -9,6 +9,7 @@ from eventdesk.db import utcnow
 from eventdesk.events import display
 from eventdesk.events.service import published_event, registration_window, upcoming_events
 from eventdesk.i18n import current_language
+from eventdesk.registration import drafts
 from eventdesk.registration.forms import registration_form
 
 bp = Blueprint("events", __name__)
@@ -26,7 +27,16 @@ def detail(slug: str):
     event = published_event(slug)
     if event is None:
         abort(404)
-    form = registration_form(event, current_language())
+    typed = drafts.take(slug)
+    if typed is None:
+        return render_event_page(event, registration_form(event, current_language()))
+    # Back after a failed registration: show what was typed, and why it failed.
+    form = registration_form(event, current_language(), formdata=typed)
+    form.restored = True
+    form.validate()
+    # The kept values hold no token: the page gives a fresh one, so that is no error.
+    if "csrf_token" in form:
+        form.csrf_token.errors = []
     return render_event_page(event, form)
 
 
@@ -47,7 +57,7 @@ def registration_fields(form) -> Markup:
     them through WTForms' widgets was a third of the page's time. A form with
     a guest's input or errors (after a POST) is rendered as it is.
     """
-    if request.method == "GET" and not form.errors:
+    if request.method == "GET" and not form.errors and not getattr(form, "restored", False):
         return _blank_fields(type(form), current_language(), request.script_root)
     return Markup(render_template("events/_registration_fields.html", form=form))
 

@@ -7,7 +7,15 @@ from eventdesk.db import db, reads_before_writes, utcnow
 from eventdesk.events.routes import render_event_page
 from eventdesk.events.service import RegistrationWindow, published_event
 from eventdesk.i18n import current_language
-from eventdesk.registration import confirm_links, confirmation, errors, screening, seats, service
+from eventdesk.registration import (
+    confirm_links,
+    confirmation,
+    drafts,
+    errors,
+    screening,
+    seats,
+    service,
+)
 from eventdesk.registration.forms import ConfirmForm, details_form, registration_form
 from eventdesk.registration.models import Registration, RegistrationStatus
 
@@ -36,6 +44,7 @@ def register(slug: str):
             abort(404)
         form = registration_form(event, current_language())
         if not form.validate():
+            drafts.keep(slug, request.form)
             return render_event_page(event, form, status=422)
     suspicious = form.looks_automated() or screening.filled_too_fast(
         request.form.get(screening.STAMP_FIELD)
@@ -60,23 +69,33 @@ def register(slug: str):
             "Please try again in an hour, or from another connection, such as your "
             "phone's mobile data."
         ))
+        drafts.keep(slug, request.form)
         return render_event_page(event, form, status=429)
     except errors.RegistrationNotOpen as error:
         db.session.rollback()
         form.form_errors.append(window_message(error.window))
+        drafts.keep(slug, request.form)
         return render_event_page(event, form, status=409)
     except errors.InvitationRequired:
         db.session.rollback()
         form.form_errors.append(
             _("This event is by invitation only. Please use the link in your invitation.")
         )
+        drafts.keep(slug, request.form)
         return render_event_page(event, form, status=403)
     db.session.commit()
+    drafts.forget()
     # ``slug``, not ``event.slug``: the commit expired the event, and reading
     # it again would cost a query and, on SQLite, a write-locking transaction.
     if screened.must_confirm:
         return redirect(url_for("registration.confirmation_sent", slug=slug))
     return redirect(url_for("registration.registered", slug=slug))
+
+
+@bp.get("/events/<slug>/register")
+def register_again(slug: str):
+    """Send a reload of the form's answer (or a language switch) back to the form."""
+    return redirect(url_for("events.detail", slug=slug, _anchor="register"))
 
 
 @bp.get("/events/<slug>/registered")

@@ -7,6 +7,7 @@ from icalendar import Calendar, vCalAddress
 from icalendar import Event as CalendarEvent
 
 from eventdesk.links import external_url
+from eventdesk.mail.address import mail_address
 from eventdesk.registration.models import Registration
 from eventdesk.tickets.calendar import (
     Method,
@@ -14,8 +15,8 @@ from eventdesk.tickets.calendar import (
     calendar_uid,
     event_location,
     one_line,
-    sender,
 )
+from eventdesk.tickets.calendar import organiser as organiser_of
 
 
 def whole_invite(registration, *, method, now):
@@ -41,12 +42,15 @@ def whole_invite(registration, *, method, now):
     cancelled = method == Method.CANCEL
     entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     entry.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
-    name, address = sender()
+    name, address = organiser_of(event)
     organiser = vCalAddress(f"mailto:{address}")
     organiser.params["CN"] = name
     entry.add("organizer", organiser, encode=False)
     if method != Method.PUBLISH:
-        attendee = vCalAddress(f"mailto:{registration.email}")
+        # The ASCII form the mail is sent to: "ijsbrand@xn--r8jz45g.jp".
+        attendee = vCalAddress(
+            f"mailto:{mail_address('', registration.email).addr_spec}"
+        )
         attendee.params["CN"] = one_line(registration.name)
         attendee.params["CUTYPE"] = "INDIVIDUAL"
         attendee.params["ROLE"] = "REQ-PARTICIPANT"

@@ -52,6 +52,9 @@ class Event(db.Model):
     # Organisers may close registration early without touching the dates.
     registration_closed: Mapped[bool] = mapped_column(default=False)
     organiser_email: Mapped[str] = mapped_column(String(254), default="")
+    # Who guests deal with: shown on the event page and privacy notice, the
+    # mails' Reply-To and the calendar entry's ORGANIZER.
+    organiser_name: Mapped[str] = mapped_column(String(200), default="")
     # Invitation-only events register guests through their personal links only;
     # with invitation_waitlist the public may still join the waiting list.
     invitation_only: Mapped[bool] = mapped_column(default=False)

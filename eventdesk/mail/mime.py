@@ -99,6 +99,9 @@ def multipart(subtype: str, *parts: Message) -> MIMEMultipart:
     # own search is a tenth of the time it takes to build a mail).
     container = MIMEMultipart(subtype, boundary=f"=_{secrets.token_hex(12)}", _subparts=list(parts))
     del container["MIME-Version"]
+    if subtype == "related" and parts:
+        # RFC 2387 requires the root part's type on multipart/related.
+        container.set_param("type", parts[0].get_content_type())
     return container
 
 
@@ -148,6 +151,7 @@ def compose(
     date: datetime,
     body: Message,
     extra_headers: dict[str, str] | None = None,
+    reply_to: Address | None = None,
 ) -> OutgoingMail:
     """Put the addressing headers on ``body`` and return the finished mail."""
     utf8 = needs_smtputf8(sender, recipient)
@@ -160,6 +164,8 @@ def compose(
         subject = one_line(subject)
     head = _shared_header("Subject", subject, utf8) + _shared_header("From", str(sender), utf8)
     head += _address_header("To", recipient, utf8)
+    if reply_to is not None:
+        head += _address_header("Reply-To", reply_to, utf8)
     # The rest is ours and plain ASCII; parsing it back through the registry
     # would cost more than all the other headers together.
     lines = [f"Date: {format_datetime(date)}", f"Message-ID: {_one_line(message_id)}"]

@@ -21,7 +21,7 @@ GUEST_FACING = ("starts_at", "ends_at", "venue", "address", "timezone", "title_n
 EDITABLE = (
     "title_nl", "title_en", "description_nl", "description_en", "venue", "address", "timezone",
     "starts_at", "ends_at", "capacity", "registration_opens_at", "registration_closes_at",
-    "organiser_email", "confirm_address_always",
+    "organiser_email", "organiser_name", "confirm_address_always",
 )
 
 
@@ -80,7 +80,7 @@ def create_event(fields: Mapping, *, owner: User, slug: str | None = None) -> Ev
 
 def _fill_defaults(event: Event) -> None:
     for name in ("title_en", "description_nl", "description_en", "venue", "address",
-                 "organiser_email"):
+                 "organiser_email", "organiser_name"):
         if getattr(event, name) is None:
             setattr(event, name, "")
 

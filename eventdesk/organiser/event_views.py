@@ -36,7 +36,7 @@ def event_fields(form: EventForm) -> dict:
     for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
         fields[name] = _to_utc(fields[name], zone)
     for name in ("title_en", "description_nl", "description_en", "venue", "address",
-                 "organiser_email"):
+                 "organiser_email", "organiser_name"):
         fields[name] = (fields[name] or "").strip()
     fields["title_nl"] = fields["title_nl"].strip()
     return fields

@@ -74,6 +74,10 @@ class EventForm(Form):
     registration_closes_at = DateTimeLocalField(
         _l("Registration closes"), format=LOCAL_FORMAT, validators=[Optional()]
     )
+    organiser_name = StringField(
+        _l("Organiser's name"), validators=[Optional(), Length(max=200)],
+        description=_l("Guests see it on the event page and in the privacy notice."),
+    )
     organiser_email = EmailField(
         _l("Organiser's email address"),
         validators=[Optional(), Email(_l("Please enter a valid email address.")), Length(max=254)],

@@ -17,7 +17,7 @@ from icalendar import Event as CalendarEvent
 from eventdesk.events.models import Event
 from eventdesk.inputs import one_line
 from eventdesk.links import external_url
-from eventdesk.mail.address import sender_address
+from eventdesk.mail.address import mail_address, sender_address
 from eventdesk.registration.models import Registration
 
 
@@ -41,6 +41,14 @@ def sender() -> tuple[str, str]:
     """Return the (name, address) that mails and invites come from."""
     address = sender_address(current_app.config["MAIL_FROM"])
     return address.display_name, address.addr_spec
+
+
+def organiser(event: Event) -> tuple[str, str]:
+    """Return the (name, address) guests reach the event's organiser at."""
+    name, address = sender()
+    if event.organiser_email:
+        return one_line(event.organiser_name) or name, event.organiser_email
+    return name, address
 
 
 @functools.lru_cache(maxsize=64)
@@ -93,7 +101,7 @@ def build_invite(
 ) -> bytes:
     """Return the iCalendar bytes that put the registration's event in a calendar."""
     event = registration.event
-    name, address = sender()
+    name, address = organiser(event)
     head, middle, tail = _frame(
         method,
         one_line(event.title(registration.language)),
@@ -109,7 +117,10 @@ def build_invite(
     entry.add("sequence", registration.calendar_sequence)
     entry.add("dtstamp", now.astimezone(UTC))
     if method != Method.PUBLISH:  # RFC 5546: a published entry names no attendees.
-        attendee = vCalAddress(f"mailto:{registration.email}")
+        # The address the mail went to: an international domain in its ASCII form.
+        attendee = vCalAddress(
+            f"mailto:{mail_address(registration.name, registration.email).addr_spec}"
+        )
         attendee.params["CN"] = one_line(registration.name)
         attendee.params["CUTYPE"] = "INDIVIDUAL"
         attendee.params["ROLE"] = "REQ-PARTICIPANT"

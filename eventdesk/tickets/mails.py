@@ -142,5 +142,19 @@ def build_guest_mail(registration: Registration, text: MailText, *, now: datetim
         date=now,
         body=body,
         # Tells auto-responders not to answer (RFC 3834).
-        extra_headers={"Auto-Submitted": "auto-generated"},
+        extra_headers={
+            "Auto-Submitted": "auto-generated",
+            "Content-Language": registration.language,
+        },
+        reply_to=organiser_reply_to(registration.event),
     )
+
+
+def organiser_reply_to(event: Event):
+    """Return the Address a guest's reply should reach: the event's organiser, if set."""
+    if not event.organiser_email:
+        return None
+    try:
+        return mail_address(event.organiser_name, event.organiser_email)
+    except ValueError:
+        return None

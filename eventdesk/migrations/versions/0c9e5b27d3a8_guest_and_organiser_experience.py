@@ -1,4 +1,4 @@
-"""organiser details, cover images and the guest's experience
+"""the organiser's name per event
 
 Revision ID: 0c9e5b27d3a8
 Revises: f2b8d4a61c07
@@ -17,8 +17,14 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('organiser_name', sa.String(length=200), nullable=False, server_default='')
+        )
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.alter_column('organiser_name', server_default=None)
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_column('organiser_name')

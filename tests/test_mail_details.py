@@ -1,0 +1,48 @@
+"""Details of the real ticket mail, as the SMTP server receives it: who replies, which
+language, the related part's type and the calendar's organiser and attendee."""
+
+import pytest
+from icalendar import Calendar
+from mail_helpers import deliver, parts_by_type
+
+from eventdesk.db import db
+from eventdesk.registration import service
+
+
+@pytest.fixture
+def app_config(app_config, smtp):
+    app_config["SMTP_URL"] = smtp.url
+    return app_config
+
+
+def test_ticket_mail_names_the_organiser_and_its_language(app, smtp, make_event, now):
+    event = make_event(organiser_name="Marieke Bakker",
+                       organiser_email="marieke@techport.example.org")
+    service.register(event, name="Ĳsbrand", email="ijsbrand@例え.jp", language="nl", now=now)
+    db.session.commit()
+    deliver(app)
+
+    message = smtp.received[0].message
+    assert message["Reply-To"].addresses[0].addr_spec == "marieke@techport.example.org"
+    assert message["Reply-To"].addresses[0].display_name == "Marieke Bakker"
+    assert message["Content-Language"] == "nl"
+    related = next(part for part in message.walk()
+                   if part.get_content_type() == "multipart/related")
+    assert related.get_param("type") == "text/html"
+    calendar = Calendar.from_ical(parts_by_type(message)["text/calendar"][0].get_content())
+    entry = calendar.walk("VEVENT")[0]
+    assert str(entry["ORGANIZER"]) == "mailto:marieke@techport.example.org"
+    assert entry["ORGANIZER"].params["CN"] == "Marieke Bakker"
+    assert str(entry["ATTENDEE"]) == "mailto:ijsbrand@xn--r8jz45g.jp"
+    assert smtp.received[0].rcpt_tos == ["ijsbrand@xn--r8jz45g.jp"]
+
+
+def test_without_an_organiser_address_there_is_no_reply_to(app, smtp, make_event, now):
+    event = make_event(organiser_email="")
+    service.register(event, name="Zoë", email="zoe@example.org", language="en", now=now)
+    db.session.commit()
+    deliver(app)
+
+    message = smtp.received[0].message
+    assert message["Reply-To"] is None
+    assert message["Content-Language"] == "en"

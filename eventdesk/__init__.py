@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from eventdesk import errors, i18n, mail, models, requestguard, security  # noqa: F401  (models: metadata)
+from eventdesk import errors, i18n, mail, models, requestguard, security, staticfiles  # noqa: F401  (models: metadata)
 from eventdesk.auth import service as _auth_service  # noqa: F401  (registers the user loader)
 from eventdesk.auth.sessions import CookieSessionInterface
 from eventdesk.config import load_config

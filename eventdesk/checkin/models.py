@@ -74,3 +74,34 @@ class Scan(db.Model):
     override: Mapped[bool] = mapped_column(default=False)
 
     door: Mapped[Door] = relationship()
+
+
+class ConflictKind(enum.StrEnum):
+    # Two doors admitted one ticket while at least one of them was offline.
+    TWICE = "twice"
+    # A door admitted a ticket offline that had been cancelled (or lost its seat) meanwhile.
+    CANCELLED = "cancelled"
+
+
+class CheckinConflict(db.Model):
+    """A check-in the server could not simply accept, settled and kept for the organiser."""
+
+    __tablename__ = "checkin_conflicts"
+    __table_args__ = (Index("ix_checkin_conflicts_event_id_at", "event_id", "other_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE")
+    )
+    kind: Mapped[ConflictKind] = mapped_column(str_enum(ConflictKind))
+    # The check-in that stands (none for a cancelled ticket) ...
+    kept_door_id: Mapped[int | None] = mapped_column(ForeignKey("doors.id", ondelete="SET NULL"))
+    kept_at: Mapped[datetime | None]
+    # ... and the one recorded beside it, with the time it happened at the door.
+    other_door_id: Mapped[int | None] = mapped_column(ForeignKey("doors.id", ondelete="SET NULL"))
+    other_at: Mapped[datetime]
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    kept_door: Mapped[Door | None] = relationship(foreign_keys=[kept_door_id])
+    other_door: Mapped[Door | None] = relationship(foreign_keys=[other_door_id])

@@ -15,9 +15,16 @@ def new_ticket_code() -> str:
     return PREFIX + base64.b32encode(secrets.token_bytes(_RANDOM_BYTES)).decode("ascii")
 
 
+# Base32 has no 0, 1 or 8: typed by hand they mean the letters they look like.
+_LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
+
+
 def clean_ticket_code(raw: str) -> str:
-    """Normalise what a scanner or a person typed: drop spaces, uppercase."""
-    return re.sub(r"\s+", "", raw or "").upper()[: CODE_LENGTH + 8]
+    """Normalise what a scanner or a person typed: no spaces or dashes, uppercase, look-alikes."""
+    code = re.sub(r"[\s-]+", "", raw or "").upper()[: CODE_LENGTH + 8]
+    if code.startswith(PREFIX):
+        code = PREFIX + code[len(PREFIX):].translate(_LOOKALIKES)
+    return code
 
 
 def looks_like_ticket_code(code: str) -> bool:

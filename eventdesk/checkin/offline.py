@@ -1,0 +1,179 @@
+"""The offline door: its snapshot of the guest list, and scans it queued without a network.
+
+A door tablet keeps a copy of what it needs to decide a scan by itself: per
+ticket a hash of the code (never the code), the name, organisation, status
+and check-in state. It fetches changes since a cursor every few seconds.
+Scans it admitted offline come back later with the time they happened; the
+server then keeps the earliest check-in of a ticket and records the other
+as a conflict for the organiser.
+"""
+
+import base64
+import hashlib
+import hmac
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from eventdesk.checkin import results as r
+from eventdesk.checkin.bearer import AnyDoor, AnyEvent
+from eventdesk.checkin.models import CheckinConflict, ConflictKind, Door, ScanAction
+from eventdesk.checkin.scanlog import recorded
+from eventdesk.checkin.service import checkin_open, registration_of
+from eventdesk.db import db
+from eventdesk.registration.models import Registration, RegistrationStatus
+from eventdesk.tickets.codes import clean_ticket_code
+
+# A change committed up to this long after its updated_at stamp still reaches
+# every door: each delta repeats the changes of this window before its cursor.
+CURSOR_OVERLAP = timedelta(seconds=15)
+# How old a queued scan may be: a tablet that was offline longer than a long
+# event day has lost its way, and its scans are refused rather than guessed at.
+QUEUE_MAX_AGE = timedelta(hours=36)
+HASH_CHARS = 32
+
+
+class BadScanTime(ValueError):
+    """A queued scan's time is missing, malformed or too old."""
+
+
+def code_hash(raw_code: str) -> str:
+    """Return the hash a door snapshot keeps of a ticket code (the script computes the same)."""
+    return hashlib.sha256(clean_ticket_code(raw_code).encode("ascii", "replace")).hexdigest()[
+        :HASH_CHARS
+    ]
+
+
+def door_key(door: AnyDoor) -> str:
+    """Return the key (base64, 256 bits) that encrypts this door's snapshot on the tablet.
+
+    Derived from the door's secret version, so revoking the door or giving it
+    new secrets leaves an old copy unreadable even if its wipe never ran.
+    """
+    who = f"door:{door.id}" if door.id is not None else f"user:{door.user_id}"
+    message = f"door-snapshot:{door.event_id}:{who}:{door.secret_version or 0}".encode()
+    secret = current_app.config["SECRET_KEY"]
+    secret = secret.encode() if isinstance(secret, str) else secret
+    return base64.b64encode(hmac.new(secret, message, hashlib.sha256).digest()).decode()
+
+
+def _iso(at: datetime | None) -> str | None:
+    return at.isoformat().replace("+00:00", "Z") if at else None
+
+
+def parse_cursor(value: str | None) -> datetime | None:
+    """Return the cursor a door sent (an ISO time), or None for a full snapshot."""
+    if not value:
+        return None
+    try:
+        at = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return at if at.tzinfo is not None else None
+
+
+def snapshot(event: AnyEvent, since: datetime | None) -> dict:
+    """Return the tickets of ``event`` changed since ``since`` (all without it), and a cursor."""
+    registrations = Registration.__table__
+    doors = Door.__table__
+    query = (
+        select(
+            registrations.c.ticket_code, registrations.c.id, registrations.c.name,
+            registrations.c.organisation, registrations.c.status, registrations.c.checked_in_at,
+            doors.c.name.label("door"), registrations.c.updated_at,
+        )
+        .select_from(registrations.outerjoin(
+            doors, doors.c.id == registrations.c.checked_in_door_id))
+        .where(registrations.c.event_id == event.id, registrations.c.ticket_code.is_not(None))
+    )
+    if since is not None:
+        query = query.where(registrations.c.updated_at >= since - CURSOR_OVERLAP)
+    cursor = since
+    tickets = []
+    for row in db.session.execute(query):
+        tickets.append([
+            code_hash(row.ticket_code), row.id, row.name, row.organisation or "",
+            str(row.status.value if hasattr(row.status, "value") else row.status),
+            _iso(row.checked_in_at), row.door,
+        ])
+        if cursor is None or row.updated_at > cursor:
+            cursor = row.updated_at
+    return {"full": since is None, "cursor": _iso(cursor), "tickets": tickets}
+
+
+def parse_scan_time(value: object, *, now: datetime) -> datetime:
+    """Return the time a queued scan happened; one in the future is taken as now."""
+    if not isinstance(value, str) or len(value) > 40:
+        raise BadScanTime()
+    at = parse_cursor(value)
+    if at is None or at < now - QUEUE_MAX_AGE:
+        raise BadScanTime()
+    return min(at, now)
+
+
+def _conflict(event: AnyEvent, registration: Registration, kind: ConflictKind, *,
+              kept: tuple[int | None, datetime | None], other: tuple[int | None, datetime],
+              now: datetime) -> None:
+    db.session.add(CheckinConflict(
+        event_id=event.id, registration_id=registration.id, kind=kind,
+        kept_door_id=kept[0], kept_at=kept[1], other_door_id=other[0], other_at=other[1],
+        recorded_at=now,
+    ))
+    db.session.flush()
+
+
+def _settle(event: AnyEvent, registration: Registration | None, *, door: AnyDoor, at: datetime,
+            now: datetime, opens_before: timedelta | None) -> r.Result:
+    """Accept a check-in a door made offline at ``at``: the earliest check-in stands."""
+    if registration is None:
+        return r.Result(r.ERROR, r.UNKNOWN)
+    if not checkin_open(event, now=at, opens_before=opens_before):
+        return r.Result(r.ERROR, r.NOT_OPEN, registration)
+    # Lock the row: two doors' queues may settle the same ticket at once.
+    db.session.execute(
+        select(Registration.id).where(Registration.id == registration.id).with_for_update()
+    )
+    db.session.refresh(registration)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        # The guest is inside already: record it as it happened and flag it.
+        _conflict(event, registration, ConflictKind.CANCELLED, kept=(None, None),
+                  other=(door.id, at), now=now)
+        reason = {
+            RegistrationStatus.WAITLISTED: r.WAITLISTED, RegistrationStatus.PENDING: r.UNCONFIRMED,
+        }.get(registration.status, r.CANCELLED)
+        return r.Result(r.ERROR, reason, registration)
+    earlier_at, earlier_door = registration.checked_in_at, registration.checked_in_door_id
+    if earlier_at is not None and earlier_at <= at:
+        _conflict(event, registration, ConflictKind.TWICE, kept=(earlier_door, earlier_at),
+                  other=(door.id, at), now=now)
+        door_row = db.session.get(Door, earlier_door) if earlier_door else None
+        return r.Result(r.ERROR, r.ALREADY_CHECKED_IN, registration, checked_in_at=earlier_at,
+                        door=door_row.name if door_row else None)
+    registration.checked_in_at = at
+    registration.checked_in_door_id = door.id
+    db.session.flush()
+    if earlier_at is not None:
+        _conflict(event, registration, ConflictKind.TWICE, kept=(door.id, at),
+                  other=(earlier_door, earlier_at), now=now)
+    return r.Result(r.OK, None, registration, checked_in_at=at, door=door.name)
+
+
+def queued_check_in(event: AnyEvent, registration_id: object, *, door: AnyDoor, nonce: str | None,
+                    at: datetime, now: datetime, opens_before: timedelta | None) -> r.Result:
+    """Record a check-in a door admitted offline, at the time it happened."""
+
+    def decide() -> r.Result:
+        registration = registration_of(event, registration_id)
+        return _settle(event, registration, door=door, at=at, now=now, opens_before=opens_before)
+
+    return recorded(event, door, action=ScanAction.CHECK_IN, raw=f"#{registration_id}"[:120],
+                    nonce=nonce, now=at, decide=decide)
+
+
+def conflicts(event: AnyEvent) -> list[CheckinConflict]:
+    """Return the conflicts recorded for ``event``, newest first."""
+    return list(db.session.scalars(
+        select(CheckinConflict).where(CheckinConflict.event_id == event.id)
+        .order_by(CheckinConflict.other_at.desc())
+    ))

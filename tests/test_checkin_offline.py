@@ -1,0 +1,116 @@
+"""The offline door on the server: its snapshot, delta feed, queued scans and conflicts."""
+
+from datetime import timedelta
+
+from checkin_helpers import api, cancel, door_with_token, event_today, guest
+from sqlalchemy import select
+
+from eventdesk.checkin import doors
+from eventdesk.checkin.models import CheckinConflict, ConflictKind, Door, Scan
+from eventdesk.checkin.offline import code_hash
+from eventdesk.db import db, utcnow
+from eventdesk.registration.models import Registration
+
+
+def snapshot(client, event, token, since=None):
+    query = f"?since={since}" if since else ""
+    return client.get(f"/api/v1/events/{event.slug}/checkins/snapshot{query}",
+                      headers={"Authorization": f"Bearer {token}"})
+
+
+def iso(at):
+    return at.isoformat().replace("+00:00", "Z")
+
+
+def test_snapshot_holds_hashes_not_codes_nor_addresses_and_a_delta_follows(
+        client, make_event, now):
+    event = event_today(make_event, utcnow())
+    ann = guest(event, "ann@example.org", utcnow(), name="Ann", organisation="Acme")
+    _door, token = door_with_token(event, "Ingang 1", utcnow())
+    answer = snapshot(client, event, token)
+    assert answer.status_code == 200
+    assert answer.headers["Cache-Control"] == "no-store"
+    data = answer.get_json()
+    assert data["full"] is True and len(data["key"]) == 44
+    assert data["tickets"] == [[code_hash(ann.ticket_code), ann.id, "Ann", "Acme", "confirmed",
+                                None, None]]
+    assert ann.ticket_code not in answer.text and "ann@example.org" not in answer.text
+    # Look-alikes typed by hand hash the same as the real code.
+    typed = ann.ticket_code[:3] + ann.ticket_code[3:].replace("O", "0").replace("I", "1")
+    assert code_hash(typed.lower()) == code_hash(ann.ticket_code)
+
+    cursor = data["cursor"]
+    bob = guest(event, "bob@example.org", utcnow(), name="Bob")
+    assert api(client, event, token=token, code=ann.ticket_code).get_json()["status"] == "ok"
+    delta = snapshot(client, event, token, since=cursor).get_json()
+    assert delta["full"] is False
+    by_id = {row[1]: row for row in delta["tickets"]}
+    assert by_id[bob.id][2] == "Bob"
+    assert by_id[ann.id][5] is not None and by_id[ann.id][6] == "Ingang 1"
+
+
+def test_queued_scans_keep_their_time_and_the_earliest_check_in_wins(client, make_event, now):
+    event = event_today(make_event, utcnow())
+    ann = guest(event, "ann@example.org", utcnow(), name="Ann")
+    door_a, token_a = door_with_token(event, "Ingang 1", utcnow())
+    door_b, token_b = door_with_token(event, "Ingang 2", utcnow())
+    early, late = utcnow() - timedelta(minutes=10), utcnow() - timedelta(minutes=5)
+
+    first = api(client, event, token=token_b, registration=ann.id, nonce="b1", offline_at=iso(late))
+    assert first.get_json()["status"] == "ok"
+    # Door A admitted the same guest earlier while offline: its check-in stands.
+    second = api(client, event, token=token_a, registration=ann.id, nonce="a1",
+                 offline_at=iso(early)).get_json()
+    assert second["status"] == "ok"
+    # Sent again (a retry): answered from the log, no second conflict.
+    api(client, event, token=token_a, registration=ann.id, nonce="a1", offline_at=iso(early))
+    db.session.expire_all()
+    ann = db.session.get(Registration, ann.id)
+    assert ann.checked_in_at == early.replace(microsecond=ann.checked_in_at.microsecond)
+    assert abs((ann.checked_in_at - early).total_seconds()) < 1
+    assert ann.checked_in_door_id == door_a.id
+    conflicts = db.session.scalars(select(CheckinConflict)).all()
+    assert len(conflicts) == 1
+    conflict = conflicts[0]
+    assert conflict.kind == ConflictKind.TWICE
+    assert (conflict.kept_door_id, conflict.other_door_id) == (door_a.id, door_b.id)
+    assert abs((conflict.other_at - late).total_seconds()) < 1
+    scans = db.session.scalars(select(Scan).order_by(Scan.at)).all()
+    assert [abs((s.at - t).total_seconds()) < 1 for s, t in zip(scans, [early, late])] == [
+        True, True]
+
+
+def test_a_later_offline_scan_is_a_conflict_and_a_cancelled_ticket_is_flagged(
+        client, make_event, now):
+    event = event_today(make_event, utcnow())
+    ann = guest(event, "ann@example.org", utcnow(), name="Ann")
+    cas = guest(event, "cas@example.org", utcnow(), name="Cas")
+    door_a, token_a = door_with_token(event, "Ingang 1", utcnow())
+    assert api(client, event, token=token_a, code=ann.ticket_code).get_json()["status"] == "ok"
+    _door_b, token_b = door_with_token(event, "Ingang 2", utcnow())
+    later = iso(utcnow() + timedelta(seconds=1))
+    answer = api(client, event, token=token_b, registration=ann.id, nonce="b1",
+                 offline_at=later).get_json()
+    assert answer["reason"] == "already_checked_in" and answer["door"] == "Ingang 1"
+
+    cancel(cas, utcnow())
+    flagged = api(client, event, token=token_b, registration=cas.id, nonce="b2",
+                  offline_at=iso(utcnow() - timedelta(minutes=3))).get_json()
+    assert flagged["reason"] == "cancelled"
+    kinds = sorted(c.kind for c in db.session.scalars(select(CheckinConflict)))
+    assert kinds == [ConflictKind.CANCELLED, ConflictKind.TWICE]
+    assert db.session.get(Registration, cas.id).checked_in_at is None
+
+
+def test_bad_scan_times_and_revoked_doors_are_refused(client, make_event, now):
+    event = event_today(make_event, utcnow())
+    ann = guest(event, "ann@example.org", utcnow(), name="Ann")
+    door, token = door_with_token(event, "Ingang 1", utcnow())
+    for bad in ("yesterday", iso(utcnow() - timedelta(days=3)), 5, "2026-12-01T10:00:00"):
+        answer = api(client, event, token=token, registration=ann.id, offline_at=bad)
+        assert answer.status_code == 400 and answer.get_json()["reason"] == "bad_time"
+    doors.revoke_door(db.session.get(Door, door.id), now=utcnow())
+    db.session.commit()
+    answer = api(client, event, token=token, registration=ann.id, offline_at=iso(utcnow()))
+    assert answer.status_code == 401
+    assert snapshot(client, event, token).status_code == 401

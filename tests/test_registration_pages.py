@@ -91,6 +91,11 @@ def test_event_page_fields_follow_the_language_and_keep_a_failed_attempt(client,
     refused = client.post(f"{page}/register", data=form(email="not-an-email", name="Ada Byron"),
                           headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert 'value="Ada Byron"' in refused and "Please enter a valid email address." in refused
+    # Another visitor gets the blank fields; this one gets their attempt back once.
+    other = client.application.test_client().get(page, headers={"Accept-Language": "en"})
+    assert "Ada Byron" not in other.get_data(as_text=True)
+    restored = client.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'value="Ada Byron"' in restored
     again = client.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Ada Byron" not in again and "Please enter a valid email address." not in again
 

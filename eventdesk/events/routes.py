@@ -9,6 +9,7 @@ from eventdesk.db import utcnow
 from eventdesk.events import display
 from eventdesk.events.service import published_event, registration_window, upcoming_events
 from eventdesk.i18n import current_language
+from eventdesk.organiser import privacy as privacy_rules
 from eventdesk.registration import drafts
 from eventdesk.registration.forms import registration_form
 
@@ -50,7 +51,7 @@ def render_event_page(event, form, status: int = 200):
 
 
 @bp.app_template_global()
-def registration_fields(form) -> Markup:
+def registration_fields(form, event) -> Markup:
     """Render the registration form's fields: a blank form's once per form and language.
 
     Every visitor to an event page gets the same blank fields, and rendering
@@ -58,17 +59,19 @@ def registration_fields(form) -> Markup:
     a guest's input or errors (after a POST) is rendered as it is.
     """
     if request.method == "GET" and not form.errors and not getattr(form, "restored", False):
-        return _blank_fields(type(form), current_language(), request.script_root)
-    return Markup(render_template("events/_registration_fields.html", form=form))
+        return _blank_fields(type(form), current_language(), request.script_root, event.slug)
+    return Markup(render_template("events/_registration_fields.html", form=form, event=event))
 
 
 @functools.lru_cache(maxsize=512)
-def _blank_fields(form_class, language: str, script_root: str) -> Markup:
+def _blank_fields(form_class, language: str, script_root: str, slug: str) -> Markup:
     # One form class per set of questions, so the class and the language fix
-    # everything shown but the privacy link, whose path starts with the
-    # script root; the CSRF token, which is per visitor, is not part of it.
+    # everything shown but the event's privacy link, whose path starts with
+    # the script root; the CSRF token, which is per visitor, is not part of it.
     blank = form_class(formdata=None, meta={"csrf": False})
-    return Markup(render_template("events/_registration_fields.html", form=blank))
+    return Markup(render_template(
+        "events/_registration_fields.html", form=blank, event={"slug": slug}
+    ))
 
 
 @bp.app_template_global()
@@ -93,5 +96,16 @@ def event_datetime(moment, event):
 
 @bp.get("/privacy")
 def privacy():
-    """Show the privacy notice that the registration form links to."""
-    return render_template("events/privacy.html")
+    """Show the general privacy notice."""
+    return render_template("events/privacy.html", event=None, retention=None)
+
+
+@bp.get("/events/<slug>/privacy")
+def event_privacy(slug: str):
+    """Show the privacy notice of one event: its organiser and how long data is kept."""
+    event = published_event(slug)
+    if event is None:
+        abort(404)
+    return render_template(
+        "events/privacy.html", event=event, retention=privacy_rules.retention_days(event)
+    )

@@ -12,6 +12,7 @@ from eventdesk.registration import (
     confirmation,
     drafts,
     errors,
+    just_registered,
     screening,
     seats,
     service,
@@ -83,8 +84,13 @@ def register(slug: str):
         )
         drafts.keep(slug, request.form)
         return render_event_page(event, form, status=403)
+    created = screened.outcome.registration.id if screened.outcome.created else None
     db.session.commit()
     drafts.forget()
+    if created is None:
+        just_registered.forget()
+    else:
+        just_registered.remember(slug, created)
     # ``slug``, not ``event.slug``: the commit expired the event, and reading
     # it again would cost a query and, on SQLite, a write-locking transaction.
     if screened.must_confirm:
@@ -100,11 +106,20 @@ def register_again(slug: str):
 
 @bp.get("/events/<slug>/registered")
 def registered(slug: str):
-    """Say the same thing to a new and a repeated registration: check your inbox."""
+    """Show the guest who just registered where they stand; others get the neutral page."""
     event = published_event(slug)
     if event is None:
         abort(404)
-    return render_template("registration/registered.html", event=event)
+    registration = just_registered.recall(event, now=utcnow())
+    if registration is not None and registration.status == RegistrationStatus.PENDING:
+        return redirect(url_for("registration.confirmation_sent", slug=slug))
+    return render_template(
+        "registration/registered.html",
+        event=event,
+        registration=registration,
+        position=seats.waitlist_position(registration) if registration else None,
+        fix_form=ConfirmForm(),
+    )
 
 
 @bp.get("/events/<slug>/confirm-your-address")
@@ -114,7 +129,36 @@ def confirmation_sent(slug: str):
     if event is None:
         abort(404)
     hours = round(confirm_links.pending_lifetime().total_seconds() / 3600)
-    return render_template("registration/confirmation_sent.html", event=event, hours=hours)
+    registration = just_registered.recall(event, now=utcnow())
+    return render_template(
+        "registration/confirmation_sent.html", event=event, hours=hours,
+        registration=registration, fix_form=ConfirmForm(),
+    )
+
+
+@bp.post("/events/<slug>/registered/wrong-address")
+def wrong_address(slug: str):
+    """Undo the registration just made with a mistyped address; back to the filled-in form."""
+    event = published_event(slug)
+    if event is None:
+        abort(404)
+    registration = just_registered.recall(event, now=utcnow())
+    form = ConfirmForm()
+    if registration is None or not form.validate_on_submit():
+        return redirect(url_for("events.detail", slug=slug, _anchor="register"))
+    address = registration.email
+    typed = just_registered.typed_values(registration)
+    try:
+        service.cancel_registration(registration, now=utcnow())
+    except errors.AlreadyCancelled:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    just_registered.forget()
+    drafts.keep(slug, typed)
+    flash(_("We have cancelled the registration for %(email)s. Type the right address and "
+            "register again.", email=address), "info")
+    return redirect(url_for("events.detail", slug=slug, _anchor="register"))
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])

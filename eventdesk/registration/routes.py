@@ -249,7 +249,7 @@ def cancel(token: str):
     registration = _registration_or_404(token)
     form = ConfirmForm()
     if registration.status == RegistrationStatus.CANCELLED:
-        flash(_("This registration was already cancelled."), "info")
+        # The page it goes back to says so, once.
         return redirect(url_for("registration.manage", token=token))
     if form.validate_on_submit():
         try:
@@ -258,7 +258,7 @@ def cancel(token: str):
             db.session.rollback()
         else:
             db.session.commit()
-        flash(_("Your registration has been cancelled."), "success")
+        # No flash: the manage page shows the cancelled state with a way back.
         return redirect(url_for("registration.manage", token=token))
     return render_template(
         "registration/cancel.html", registration=registration, event=registration.event, form=form

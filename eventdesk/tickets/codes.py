@@ -27,6 +27,14 @@ def clean_ticket_code(raw: str) -> str:
     return code
 
 
+def code_groups(code: str) -> list[str]:
+    """Split a ticket code into the prefix and groups of four, for people to read."""
+    if not code.startswith(PREFIX):
+        return [code[i:i + 4] for i in range(0, len(code), 4)]
+    rest = code[len(PREFIX):]
+    return [PREFIX] + [rest[i:i + 4] for i in range(0, len(rest), 4)]
+
+
 def looks_like_ticket_code(code: str) -> bool:
     """Tell whether ``code`` has the shape of a ticket code."""
     return bool(_CODE_RE.match(code))

@@ -14,6 +14,7 @@ from eventdesk.tickets.calendar import (
     google_calendar_url,
     outlook_calendar_url,
 )
+from eventdesk.tickets.codes import code_groups
 from eventdesk.tickets.qr import qr_png
 
 bp = Blueprint("tickets", __name__)
@@ -74,6 +75,12 @@ def reissue(token: str):
             "success",
         )
     return redirect(url_for("registration.manage", token=token))
+
+
+@bp.app_template_filter("code_groups")
+def code_groups_filter(code: str) -> list[str]:
+    """Split a ticket code into groups that never break across lines."""
+    return code_groups(code)
 
 
 @bp.app_template_global()

@@ -9,6 +9,9 @@ from eventdesk.checkin import doors
 from eventdesk.checkin.models import Scan
 from eventdesk.db import db
 
+# The confirmation page's answer: irreversible actions ask first.
+YES = {"confirmed": "yes"}
+
 
 def account(email, role, password="correct horse battery"):
     user = User(email=email, name=email.split("@")[0].title(), role=role)
@@ -206,7 +209,7 @@ def test_organiser_creates_and_revokes_doors_others_may_not(client, app, make_ev
     page = created.get_data(as_text=True)
     assert "/door/edd_" in page and door.token_hash not in page
     assert client.post(url, data={"name": "Hoofdingang"}).status_code == 422
-    assert client.post(f"{url}/{door.id}/revoke").status_code == 302
+    assert client.post(f"{url}/{door.id}/revoke", data=YES).status_code == 302
     db.session.refresh(door)
     assert not door.active and door.token_hash is None
 

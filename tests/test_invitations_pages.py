@@ -47,6 +47,9 @@ EXCEL = (
     "Mary Major;mary@port.example;Port Ltd;en;0\r\n"
 ).encode()
 
+# The confirmation page's answer: irreversible actions ask first.
+YES = {"confirmed": "yes"}
+
 
 def test_upload_preview_then_confirm_imports_once(client, make_event, organiser):
     event = make_event()
@@ -266,10 +269,10 @@ def test_remove_an_invitee_unless_they_said_yes(client, make_event, now, organis
     assert client.post(f"/i/{coming.token}/yes", data={"name": "Coming", question: "yes"}
                        ).status_code == 302
     base = f"/organiser/events/{event.slug}/invitations"
-    assert client.post(f"{base}/{typo.id}/remove").status_code == 302
-    assert client.post(f"{base}/{coming.id}/remove").status_code == 302
+    assert client.post(f"{base}/{typo.id}/remove", data=YES).status_code == 302
+    assert client.post(f"{base}/{coming.id}/remove", data=YES).status_code == 302
     # Another event's invitee cannot be removed through this event's page.
-    assert client.post(f"{base}/{elsewhere.id}/remove").status_code == 404
+    assert client.post(f"{base}/{elsewhere.id}/remove", data=YES).status_code == 404
     db.session.expire_all()
     emails = set(db.session.scalars(select(Invitee.email)))
     assert emails == {"coming@example.org", "else@example.org"}

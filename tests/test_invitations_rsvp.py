@@ -24,6 +24,9 @@ from eventdesk.mail.transport import SmtpTransport, parse_smtp_url
 from eventdesk.mail.worker import WorkerSettings, deliver_batch
 from eventdesk.registration.models import Registration, RegistrationStatus
 
+# The confirmation page's answer: irreversible actions ask first.
+YES = {"confirmed": "yes"}
+
 
 class Inbox:
     """An aiosmtpd handler that keeps every message it is given."""
@@ -122,7 +125,7 @@ def test_invitation_mail_yes_with_plus_one_and_no(app, client, smtp, make_event,
         anna=("Anna de Vries", "anna@staal.example", "Staal BV", "nl", 1),
         bob=("Bob Smith", "bob@port.example", "Port Ltd", "en", 0),
     )
-    response = client.post(f"/organiser/events/{event.slug}/invitations/send")
+    response = client.post(f"/organiser/events/{event.slug}/invitations/send", data=YES)
     assert response.status_code == 302
     assert deliver(app, smtp_url) == 2
     mails = {message["To"].addresses[0].addr_spec: message for message in inbox.take()}
@@ -202,7 +205,7 @@ def test_reminders_go_to_the_silent_only_once_per_round(
         silent=("Sam", "sam@example.org", "B", "nl", 0),
     )
     base = f"/organiser/events/{event.slug}/invitations"
-    client.post(f"{base}/send")
+    client.post(f"{base}/send", data=YES)
     assert deliver(app, smtp_url) == 3
     inbox.take()
     question = event.questions[0]
@@ -214,17 +217,17 @@ def test_reminders_go_to_the_silent_only_once_per_round(
     deliver(app, smtp_url)
     inbox.take()
 
-    assert client.post(f"{base}/remind", data={"key": "round-1"}).status_code == 302
-    assert client.post(f"{base}/remind", data={"key": "round-1"}).status_code == 302  # again
+    assert client.post(f"{base}/remind", data={**YES, "key": "round-1"}).status_code == 302
+    assert client.post(f"{base}/remind", data={**YES, "key": "round-1"}).status_code == 302  # again
     assert deliver(app, smtp_url) == 1
     (reminder,) = inbox.take()
     assert reminder["To"].addresses[0].addr_spec == "sam@example.org"
     assert link(reminder, "yes").startswith(f"/i/{people['silent'].token}")
 
-    client.post(f"{base}/remind", data={"key": "round-2"})
+    client.post(f"{base}/remind", data={**YES, "key": "round-2"})
     assert deliver(app, smtp_url) == 1 and inbox.take()[0]["To"].addresses[0].username == "sam"
     client.post(f"/i/{people['silent'].token}/no", data={})
-    client.post(f"{base}/remind", data={"key": "round-3"})
+    client.post(f"{base}/remind", data={**YES, "key": "round-3"})
     assert deliver(app, smtp_url) == 0
     logged = db.session.scalar(select(func.count()).select_from(ReminderSent))
     assert logged == 2

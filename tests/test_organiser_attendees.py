@@ -12,6 +12,9 @@ from eventdesk.db import db, utcnow
 from eventdesk.mail.models import OutboxMessage
 from eventdesk.registration.models import Registration, RegistrationStatus
 
+# The confirmation page's answer: irreversible actions ask first.
+YES = {"confirmed": "yes"}
+
 
 @pytest.fixture
 def event(app, client, make_event):
@@ -93,14 +96,14 @@ def test_cancel_promotes_the_waiting_list_and_promote_by_hand(app, client, event
     client.post(f"{base}/{second.id}/promote")
     db.session.refresh(second)
     assert second.status == RegistrationStatus.WAITLISTED
-    client.post(f"{base}/{guests[0].id}/cancel")
+    client.post(f"{base}/{guests[0].id}/cancel", data=YES)
     db.session.expire_all()
     assert guests[0].status == RegistrationStatus.CANCELLED
     assert first.status == RegistrationStatus.CONFIRMED
     assert event.confirmed_count == 3
     # Twice is harmless.
-    assert client.post(f"{base}/{guests[0].id}/cancel").status_code == 302
-    client.post(f"{base}/{guests[1].id}/cancel")
+    assert client.post(f"{base}/{guests[0].id}/cancel", data=YES).status_code == 302
+    client.post(f"{base}/{guests[1].id}/cancel", data=YES)
     db.session.expire_all()
     # The next in line was promoted automatically; nobody is left to promote by hand.
     assert second.status == RegistrationStatus.CONFIRMED

@@ -9,6 +9,9 @@ from eventdesk.db import db
 from eventdesk.events.models import Event, EventStatus, QuestionKind
 from eventdesk.registration.models import RegistrationStatus
 
+# The confirmation page's answer: irreversible actions ask first.
+YES = {"confirmed": "yes"}
+
 FORM = {
     "title_nl": "Nieuwjaarsborrel Één",
     "title_en": "New year drinks",
@@ -161,7 +164,7 @@ def test_questions_editor(client, organiser, make_event):
     client.post(f"{base}/{question.id}/move", data={"direction": "up"})
     db.session.expire_all()
     assert event.questions[0].id == question.id
-    client.post(f"{base}/{question.id}/delete")
+    client.post(f"{base}/{question.id}/delete", data=YES)
     db.session.expire_all()
     assert question.id not in [q.id for q in event.questions]
     # A question of another event is not reachable through this one.

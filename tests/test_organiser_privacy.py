@@ -16,6 +16,9 @@ from eventdesk.organiser.commands import privacy_purge_command
 from eventdesk.registration.models import Registration, RegistrationStatus
 from eventdesk.tickets import notify
 
+# The confirmation page's answer: irreversible actions ask first.
+YES = {"confirmed": "yes"}
+
 
 @pytest.fixture
 def admin(app, client):
@@ -46,12 +49,12 @@ def test_erasure_needs_a_cancelled_registration_before_the_event(client, admin, 
     notify.registration_confirmed(guest)
     db.session.commit()
     url = f"/organiser/events/{event.slug}/attendees/{guest.id}"
-    client.post(url + "/erase")
+    client.post(url + "/erase", data=YES)
     db.session.refresh(guest)
     assert guest.name == "Zoë"
-    client.post(url + "/cancel")
+    client.post(url + "/cancel", data=YES)
     old_token = guest.manage_token
-    client.post(url + "/erase")
+    client.post(url + "/erase", data=YES)
     db.session.expire_all()
     assert privacy.is_erased(guest)
     assert guest.name == "" and guest.organisation == "" and guest.answers == {}

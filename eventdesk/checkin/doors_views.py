@@ -1,7 +1,8 @@
 """The organiser's page for an event's doors: create, name, renew and revoke."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from eventdesk.checkin import doors
@@ -10,6 +11,7 @@ from eventdesk.checkin.forms import ConfirmForm, DoorForm
 from eventdesk.checkin.routes import bp
 from eventdesk.db import db, utcnow
 from eventdesk.links import external_url
+from eventdesk.organiser.asking import asks_first
 
 PREFIX = "/organiser/events/<slug>/doors"
 
@@ -72,8 +74,23 @@ def doors_create(slug: str):
     return _render(event, DoorForm(formdata=None), issued=issued)
 
 
+def door_name(slug: str, door_id: int) -> str:
+    """Name the door a confirmation page is about (after the access check)."""
+    g.event = _managed_event(slug)
+    door = db.session.get(doors.Door, door_id)
+    if door is None or door.event_id != g.event.id:
+        abort(404)
+    return door.name
+
+
 @bp.post(PREFIX + "/<int:door_id>/renew")
 @login_required
+@asks_first(
+    _l("Give this door a new link and PIN?"),
+    consequence=_l("The old link and PIN stop working at once: phones scanning with them "
+                   "are logged out and need the new link."),
+    button=_l("Yes, renew"), back="checkin.doors_index", subject=door_name,
+)
 def doors_renew(slug: str, door_id: int):
     """Give a door a new link and PIN, ending the old ones."""
     event = _managed_event(slug)
@@ -89,6 +106,12 @@ def doors_renew(slug: str, door_id: int):
 
 @bp.post(PREFIX + "/<int:door_id>/revoke")
 @login_required
+@asks_first(
+    _l("Revoke this door?"),
+    consequence=_l("Its link, PIN and open sessions stop working at once. "
+                   "Scans made at this door stay in the records."),
+    button=_l("Yes, revoke the door"), back="checkin.doors_index", subject=door_name,
+)
 def doors_revoke(slug: str, door_id: int):
     """Revoke a door: its link, token, PIN and open sessions stop working."""
     event = _managed_event(slug)

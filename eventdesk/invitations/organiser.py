@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -33,6 +34,7 @@ from eventdesk.invitations.forms import (
     UploadForm,
 )
 from eventdesk.invitations.models import Invitee
+from eventdesk.organiser.asking import asks_first
 
 bp = Blueprint(
     "invitation_admin", __name__, url_prefix="/organiser/events/<slug>/invitations"
@@ -175,6 +177,12 @@ def add():
 
 
 @bp.post("/send")
+@asks_first(
+    _l("Send the invitations now?"),
+    consequence=_l("Everyone on the list who has not had an invitation gets one by mail. "
+                   "A sent mail cannot be called back."),
+    button=_l("Yes, send"), back="invitation_admin.overview",
+)
 def send():
     """Send the invitation to everyone on the list who has not had it yet."""
     if not ActionForm().validate():
@@ -191,6 +199,12 @@ def send():
 
 
 @bp.post("/remind")
+@asks_first(
+    _l("Send the reminder now?"),
+    consequence=_l("Everyone who was invited and has not answered gets a reminder by mail. "
+                   "A sent mail cannot be called back."),
+    button=_l("Yes, send the reminder"), back="invitation_admin.overview",
+)
 def remind():
     """Remind everyone who was invited and has not answered."""
     form = ActionForm()
@@ -250,6 +264,11 @@ def example_csv():
 
 
 @bp.post("/<int:invitee_id>/remove")
+@asks_first(
+    _l("Take this invitee off the list?"),
+    consequence=_l("Their invitation link stops working."),
+    button=_l("Yes, take them off"), back="invitation_admin.overview",
+)
 def remove(invitee_id: int):
     """Take one invitee off the list."""
     if not ActionForm().validate():

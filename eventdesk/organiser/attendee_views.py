@@ -2,6 +2,7 @@
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
@@ -11,6 +12,7 @@ from eventdesk.i18n import current_language
 from eventdesk.mail.models import OutboxMessage
 from eventdesk.organiser import guest_news
 from eventdesk.organiser.answers import labelled_answers
+from eventdesk.organiser.asking import asks_first
 from eventdesk.organiser.attendees import ListQuery, attendee_page
 from eventdesk.organiser.blueprint import bp
 from eventdesk.organiser.forms import AddGuestForm
@@ -79,7 +81,20 @@ def resend_ticket(slug: str, registration_id: int):
     return _back(registration)
 
 
+def guest_name(slug: str, registration_id: int) -> str:
+    """Name the guest a confirmation page is about."""
+    registration = _registration(registration_id)
+    return f"{registration.name} <{registration.email}>"
+
+
 @bp.post("/events/<slug>/attendees/<int:registration_id>/cancel")
+@asks_first(
+    _l("Cancel this registration?"),
+    consequence=_l("The guest gets a cancellation mail and their ticket stops working. "
+                   "The next guest on the waiting list gets the seat."),
+    button=_l("Yes, cancel the registration"), back="organiser.attendee",
+    keep=("slug", "registration_id"), subject=guest_name,
+)
 def cancel_attendee(slug: str, registration_id: int):
     """Cancel a registration; the next guest on the waiting list gets the seat."""
     registration = _registration(registration_id)

@@ -4,11 +4,13 @@ import json
 
 from flask import Response, flash, g, redirect, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from eventdesk.db import db, utcnow
 from eventdesk.i18n import current_language
 from eventdesk.organiser import privacy
-from eventdesk.organiser.attendee_views import _registration
+from eventdesk.organiser.asking import asks_first
+from eventdesk.organiser.attendee_views import _registration, guest_name
 from eventdesk.organiser.blueprint import bp
 from eventdesk.organiser.forms import RetentionForm
 
@@ -42,6 +44,13 @@ def guest_data(slug: str, registration_id: int):
 
 
 @bp.post("/events/<slug>/attendees/<int:registration_id>/erase")
+@asks_first(
+    _l("Erase this guest's personal data?"),
+    consequence=_l("Name, address, organisation and answers are wiped for good; "
+                   "only an anonymous count stays. This cannot be undone."),
+    button=_l("Yes, erase the data"), back="organiser.attendee",
+    keep=("slug", "registration_id"), subject=guest_name,
+)
 def erase(slug: str, registration_id: int):
     """Erase one guest's personal data on request."""
     registration = _registration(registration_id)

@@ -2,10 +2,13 @@
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from eventdesk.db import db
 from eventdesk.events.models import Question, QuestionKind
+from eventdesk.i18n import current_language
 from eventdesk.organiser import question_service as service
+from eventdesk.organiser.asking import asks_first
 from eventdesk.organiser.blueprint import bp
 from eventdesk.organiser.forms import QuestionForm, choice_lines
 
@@ -61,7 +64,18 @@ def edit_question(slug: str, question_id: int):
                            question=question), (422 if form.errors else 200)
 
 
+def question_label(slug: str, question_id: int) -> str:
+    """Name the question a confirmation page is about."""
+    return _question(question_id).label(current_language())
+
+
 @bp.post("/events/<slug>/questions/<int:question_id>/delete")
+@asks_first(
+    _l("Delete this question?"),
+    consequence=_l("The question disappears from the form, and the answers guests gave "
+                   "to it disappear from the lists and the export."),
+    button=_l("Yes, delete the question"), back="organiser.edit_event", subject=question_label,
+)
 def delete_question(slug: str, question_id: int):
     """Remove an extra question."""
     service.delete_question(_question(question_id))

@@ -55,6 +55,8 @@ class Event(db.Model):
     # Who guests deal with: shown on the event page and privacy notice, the
     # mails' Reply-To and the calendar entry's ORGANIZER.
     organiser_name: Mapped[str] = mapped_column(String(200), default="")
+    # The file name of the cover image in the instance's covers/ folder (events/covers.py).
+    cover_image: Mapped[str] = mapped_column(String(64), default="")
     # Invitation-only events register guests through their personal links only;
     # with invitation_waitlist the public may still join the waiting list.
     invitation_only: Mapped[bool] = mapped_column(default=False)

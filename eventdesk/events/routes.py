@@ -2,13 +2,14 @@
 
 import functools
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, send_from_directory, url_for
 from markupsafe import Markup
 
 from eventdesk.db import utcnow
-from eventdesk.events import display
+from eventdesk.events import covers, display
 from eventdesk.events.service import published_event, registration_window, upcoming_events
 from eventdesk.i18n import current_language
+from eventdesk.links import external_url
 from eventdesk.organiser import privacy as privacy_rules
 from eventdesk.registration import drafts
 from eventdesk.registration.forms import registration_form
@@ -92,6 +93,32 @@ def event_text(event):
 def event_datetime(moment, event):
     """Format ``moment`` in ``event``'s time zone and the current language."""
     return display.local_datetime(moment, event, current_language())
+
+
+@bp.get("/covers/<name>")
+def cover(name: str):
+    """Serve a stored cover image; its name is random and never reused, so it caches long."""
+    if covers.size_of(name) is None:
+        abort(404)
+    return send_from_directory(
+        covers.folder(), name, mimetype="image/jpeg", max_age=365 * 24 * 3600
+    )
+
+
+@bp.app_template_global()
+def event_preview(event) -> dict:
+    """Return what a shared link's preview shows: a plain description and the cover."""
+    text = display.render_markdown(event.description(current_language())).striptags()
+    if len(text) > 200:
+        text = text[:197].rsplit(" ", 1)[0] + "…"
+    size = covers.size_of(event.cover_image)
+    return {
+        "description": text,
+        "url": external_url("events.detail", slug=event.slug),
+        "image": external_url("events.cover", name=event.cover_image) if size else None,
+        "cover": url_for("events.cover", name=event.cover_image) if size else None,
+        "size": size,
+    }
 
 
 @bp.get("/privacy")

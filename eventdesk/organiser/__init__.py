@@ -3,6 +3,7 @@
 from eventdesk.organiser import (  # noqa: F401  (register views)
     account_views,
     attendee_views,
+    cover_views,
     dashboard_views,
     event_views,
     export_views,

@@ -1,4 +1,4 @@
-"""the organiser's name per event
+"""the organiser's name and a cover image per event
 
 Revision ID: 0c9e5b27d3a8
 Revises: f2b8d4a61c07
@@ -21,10 +21,15 @@ def upgrade():
         batch_op.add_column(
             sa.Column('organiser_name', sa.String(length=200), nullable=False, server_default='')
         )
+        batch_op.add_column(
+            sa.Column('cover_image', sa.String(length=64), nullable=False, server_default='')
+        )
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.alter_column('organiser_name', server_default=None)
+        batch_op.alter_column('cover_image', server_default=None)
 
 
 def downgrade():
     with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_column('cover_image')
         batch_op.drop_column('organiser_name')

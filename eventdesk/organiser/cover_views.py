@@ -1,0 +1,55 @@
+"""The event's cover image: upload it, replace it, remove it."""
+
+from flask import flash, g, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+
+from eventdesk.db import db
+from eventdesk.events import covers
+from eventdesk.forms import Form
+from eventdesk.organiser.blueprint import bp
+
+
+class CoverForm(Form):
+    """An image file for the event page and for shared links' previews."""
+
+    cover = FileField(_l("Cover image"), validators=[FileRequired(_l("Choose an image."))])
+
+
+def _back(slug: str):
+    return redirect(url_for("organiser.edit_event", slug=slug) + "#cover")
+
+
+@bp.post("/events/<slug>/cover")
+def upload_cover(slug: str):
+    """Store a new cover image for the event, replacing any earlier one."""
+    form = CoverForm()
+    if not form.validate_on_submit():
+        flash(" ".join(map(str, form.cover.errors)) or _("Choose an image."), "error")
+        return _back(slug)
+    try:
+        name = covers.store_cover(form.cover.data.read(covers.MAX_BYTES + 1))
+    except covers.BadCover:
+        flash(_("Please choose a JPEG, PNG or WebP image of at most 2 MB and 40 megapixels."),
+              "error")
+        return _back(slug)
+    old = g.event.cover_image
+    g.event.cover_image = name
+    db.session.commit()
+    covers.delete_cover(old)
+    flash(_("The cover image is saved."), "success")
+    return _back(slug)
+
+
+@bp.post("/events/<slug>/cover/remove")
+def remove_cover(slug: str):
+    """Take the cover image off the event."""
+    form = Form()
+    if form.validate_on_submit() and g.event.cover_image:
+        old = g.event.cover_image
+        g.event.cover_image = ""
+        db.session.commit()
+        covers.delete_cover(old)
+        flash(_("The cover image is removed."), "success")
+    return _back(slug)

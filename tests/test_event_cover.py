@@ -53,7 +53,8 @@ def test_upload_is_reencoded_resized_and_served(app, client, make_event, tmp_pat
         assert image.size == (1350, 900)
         assert not image.getexif() and "comment" not in image.info
     page = client.get("/events/jubileum").get_data(as_text=True)
-    assert f'<meta property="og:image" content="http://eventdesk.test/covers/{event.cover_image}"' in page
+    image_url = f"http://eventdesk.test/covers/{event.cover_image}"
+    assert f'<meta property="og:image" content="{image_url}"' in page
     assert '<meta name="description" content="Een mooi evenement.">' in page
     assert '<meta property="og:title" content="Evenement 1">' in page
     with client.get(f"/covers/{event.cover_image}") as served:

@@ -46,3 +46,35 @@ def test_without_an_organiser_address_there_is_no_reply_to(app, smtp, make_event
     message = smtp.received[0].message
     assert message["Reply-To"] is None
     assert message["Content-Language"] == "en"
+
+
+def test_invitations_fold_to_say_their_language_and_offer_one_click_unsubscribe(
+    app, smtp, make_event, now
+):
+    from eventdesk.invitations import service as invitations
+    from eventdesk.invitations.sending import send_invitations
+    from eventdesk.messages import service as messages
+
+    event = make_event(organiser_name="Marieke Bakker",
+                       organiser_email="marieke@techport.example.org")
+    long_name = "Zoë" + " van der Long-Name" * 6
+    invitations.add_invitee(event, name=long_name, email="zoe@example.org", language="en",
+                            extra_guests=0, now=now)
+    invitations.add_invitee(event, name="Jan", email="jan@example.org", language="nl",
+                            extra_guests=0, now=now)
+    messages.opt_out(event, "jan@example.org", now=now)
+    db.session.commit()
+    send_invitations(event, now=now)
+    db.session.commit()
+    deliver(app)
+
+    assert [item.rcpt_tos for item in smtp.received] == [["zoe@example.org"]]
+    message = smtp.received[0].message
+    raw = smtp.received[0].data
+    to_lines = raw.split(b"\r\nTo: ", 1)[1].split(b"\r\n")
+    assert len(to_lines[0]) <= 78 and to_lines[1].startswith(b" ")  # folded
+    assert message["To"].addresses[0].display_name == long_name
+    assert message["Content-Language"] == "en"
+    assert message["Reply-To"].addresses[0].addr_spec == "marieke@techport.example.org"
+    assert message["List-Unsubscribe"].startswith("<http://eventdesk.test/messages/opt-out/")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

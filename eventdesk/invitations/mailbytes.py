@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime
 
 from eventdesk.inputs import has_control_characters, one_line
 from eventdesk.mail.address import ASCII_POLICY, clean_display_name, needs_smtputf8
-from eventdesk.mail.mime import OutgoingMail
+from eventdesk.mail.mime import OutgoingMail, address_header
 
 
 def _qp(text: str) -> bytes:
@@ -51,21 +51,30 @@ class MailHead:
 
 
 def fast_mail(
-    head: MailHead, *, recipient: Address, message_id: str, text: str, html: str
+    head: MailHead, *, recipient: Address, message_id: str, text: str, html: str,
+    extra_headers: dict[str, str] | None = None, reply_to: Address | None = None,
 ) -> OutgoingMail | None:
     """Return the finished mail, or None when the recipient needs the full composer."""
-    if needs_smtputf8(recipient):
+    if needs_smtputf8(recipient) or (reply_to is not None and needs_smtputf8(reply_to)):
         return None
-    name = clean_display_name(recipient.display_name)
-    to = formataddr((name, recipient.addr_spec), charset="utf-8")
-    if "\r" in to or "\n" in to or len(to) > 900:
-        return None
+    # Folded and encoded as the ticket mails' To is: a long name stays within 78 columns.
+    to = address_header(
+        "To", Address(display_name=clean_display_name(recipient.display_name),
+                      username=recipient.username, domain=recipient.domain)
+    )
+    extra = b"".join(
+        f"{name}: {value}\r\n".encode("ascii") for name, value in (extra_headers or {}).items()
+        if value.isascii() and "\r" not in value and "\n" not in value
+    )
+    if reply_to is not None:
+        extra += address_header("Reply-To", reply_to)
     boundary = f"=_{secrets.token_hex(12)}"
     parts = [
         head.head,
-        b"To: ", to.encode("ascii"), b"\r\n",
+        to,
         head.date,
         b"Message-ID: ", message_id.encode("ascii"), b"\r\n",
+        extra,
         b"Auto-Submitted: auto-generated\r\nMIME-Version: 1.0\r\n",
         f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'.encode("ascii"),
     ]

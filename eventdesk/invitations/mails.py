@@ -17,10 +17,12 @@ from eventdesk.mail import mime
 from eventdesk.mail.address import mail_address, new_message_id, sender_address
 from eventdesk.mail.mime import OutgoingMail
 from eventdesk.mail.models import OutboxMessage
+from eventdesk.messages.audience import opted_out
+from eventdesk.messages.optout import opt_out_url
 from eventdesk.registration.models import Registration
 from eventdesk.tickets.calendar import Method
 from eventdesk.tickets.drafts import queue_guest_mail
-from eventdesk.tickets.mails import MailText, event_facts
+from eventdesk.tickets.mails import MailText, event_facts, organiser_reply_to
 
 # Stand-ins rendered into the templates once per language, replaced per invitee:
 # rendering every invitation in full would make a list of thousands slow.
@@ -37,6 +39,7 @@ class InvitationMails:
         self.sender = sender_address(current_app.config["MAIL_FROM"])
         self._rendered: dict[tuple[str, int], tuple[str, str, str]] = {}
         self._heads: dict[str, MailHead] = {}
+        self.reply_to = organiser_reply_to(event)
 
     def _render(self, language: str, extra_guests: int) -> tuple[str, str, str]:
         key = (language, extra_guests)
@@ -87,11 +90,18 @@ class InvitationMails:
         )
         recipient = mail_address(invitee.name, invitee.email)
         message_id = new_message_id(self.sender)
+        # The messages' opt-out link: one click (RFC 8058) stops the reminders too.
+        unsubscribe = opt_out_url(self.event.id, invitee.email)
+        headers = {
+            "Content-Language": invitee.language,
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
         if subject not in self._heads:
             self._heads[subject] = MailHead.build(subject=subject, sender=self.sender,
                                                   date=self.now)
         fast = fast_mail(self._heads[subject], recipient=recipient, message_id=message_id,
-                         text=text, html=html)
+                         text=text, html=html, extra_headers=headers, reply_to=self.reply_to)
         if fast is not None:
             return fast
         body = mime.multipart(
@@ -104,7 +114,8 @@ class InvitationMails:
             message_id=message_id,
             date=self.now,
             body=body,
-            extra_headers={"Auto-Submitted": "auto-generated"},
+            extra_headers={"Auto-Submitted": "auto-generated", **headers},
+            reply_to=self.reply_to,
         )
 
 
@@ -116,7 +127,10 @@ def queue_invitations(invitees, *, event: Event, reminder: bool = False, now: da
     mails = InvitationMails(event, reminder=reminder, now=now)
     kind = "invitation_reminder" if reminder else "invitation"
     rows = []
+    declined = opted_out(event)
     for invitee in invitees:
+        if invitee.email_normalized in declined:
+            continue
         message = mails.build(invitee)
         rows.append({
             "message_id": message.message_id,

@@ -137,6 +137,11 @@ def _address_header(name: str, address: Address, utf8: bool) -> bytes:
     return _header(name, address, utf8)
 
 
+def address_header(name: str, address: Address) -> bytes:
+    """Return an ASCII address header line, encoded and folded as the ticket mails' are."""
+    return _address_header(name, address, False)
+
+
 # An Address header is parsed from the address's text either way, so the
 # text is as good a key as the Address (which cannot be hashed).
 _shared_header = functools.lru_cache(maxsize=256)(_header)

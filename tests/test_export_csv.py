@@ -39,7 +39,7 @@ def event(app, make_event):
     zoe = add_guest(event, "Zoë Çelik-d'Arc", "zoe@example.org", organisation="Tata Steel",
                     answers={dinner: "yes", travel: "bike", diet: "noten,\n\"geen\" gluten"},
                     created_at=moment)
-    add_guest(event, HOSTILE, "evil@example.org", organisation="+31 6 1234", created_at=moment,
+    add_guest(event, HOSTILE, "evil@example.org", organisation="+31 6 12345678", created_at=moment,
               answers={diet: "@SUM(A1)"}, status=RegistrationStatus.WAITLISTED)
     door = Door(event=event, name="Hoofdingang")
     db.session.add(door)
@@ -95,10 +95,10 @@ def test_excel_dialect_read_back(client, event):
     assert zoe[5] == "2030-12-01T10:30:00+01:00"
     assert zoe[8] == "2031-01-10T16:02:03+01:00"
     assert zoe[9] == "Hoofdingang"
-    assert zoe[10:] == ["yes", "By bike", 'noten,\n"geen" gluten']
+    assert zoe[10:] == ["Yes", "By bike", 'noten,\n"geen" gluten']
     # The formula guard: the cells start with a quote mark and stay text.
     assert evil[1] == "'" + HOSTILE
-    assert evil[3] == "'+31 6 1234"
+    assert evil[3] == "+31 6 12345678"  # a phone number: nothing to run, kept as typed
     assert evil[12] == "'@SUM(A1)"
     assert evil[0] == "Waiting list" and evil[8] == "" and evil[9] == ""
 
@@ -117,9 +117,15 @@ def test_unknown_dialect_is_a_400(client, event):
     assert client.get(f"/organiser/events/{event.slug}/export.csv?dialect=xls").status_code == 400
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@x", "\tx", "\rx", "\nx"])
+@pytest.mark.parametrize("value", ["=1+1", "+A1", "-1+cmd|' /C calc'!A0", "@x", "\tx", "\rx",
+                                   "\nx", "+1 (x)", "-2-HYPERLINK(1)", "+31\n=1"])
 def test_guard_neutralises_every_formula_start(value):
     assert guard(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["+31 6 12345678", "+31 (0)6-1234.5678", "-5", "+1/2"])
+def test_guard_leaves_phone_numbers_alone(value):
+    assert guard(value) == value
 
 
 def test_guard_leaves_ordinary_text():
@@ -140,7 +146,7 @@ def test_cli_export_to_file_and_stdout(app, event, tmp_path):
     assert result.exit_code == 0
     rows = read(result.stdout_bytes, ",")
     assert rows[0][1] == "Name" and rows[0][10] == "Staying for dinner?"
-    assert rows[1][10] == "yes"
+    assert rows[1][10] == "Yes"
 
     result = runner.invoke(export_command, ["no-such-event"])
     assert result.exit_code != 0 and "No event" in result.output

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from eventdesk.db import db
 from eventdesk.invitations import csvfile, service
 from eventdesk.invitations.csvfile import CsvError
-from eventdesk.invitations.export import csv_lines, safe_cell
+from eventdesk.invitations.export import csv_lines
 from eventdesk.invitations.models import Invitee
+from eventdesk.organiser.export import guard
 
 
 @pytest.fixture(autouse=True)
@@ -171,7 +172,7 @@ def test_formula_cells_are_neutralised_in_the_export(app, make_event, now):
     assert by_email["a@example.org"][2] == "'+31 Partners"
     assert by_email["b@example.org"][0] == "'@SUM(A1)"
     assert [row[5] for row in rows[1:]] == ["none", "none"]
-    assert safe_cell("-1") == "'-1" and safe_cell("Anna") == "Anna"
+    assert guard("-A1") == "'-A1" and guard("Anna") == "Anna"
 
 
 def test_five_thousand_rows_preview_quickly(app, make_event):

@@ -38,7 +38,7 @@ def test_guest_data_download(client, admin, make_event):
     assert "attachment" in response.headers["Content-Disposition"]
     data = json.loads(response.get_data(as_text=True))
     assert data["name"] == "Zoë" and data["organisation"] == "Tata Steel"
-    assert data["answers"] == {question.label("en"): "no"}
+    assert data["answers"] == {question.label("en"): "No"}
     assert len(data["mails"]) == 1 and data["mails"][0]["to"].endswith("zoe@example.org")
 
 

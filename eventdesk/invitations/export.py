@@ -12,15 +12,8 @@ from sqlalchemy.orm import aliased
 from eventdesk.db import db
 from eventdesk.events.models import Event
 from eventdesk.invitations.models import Invitee
+from eventdesk.organiser.export import guard
 from eventdesk.registration.models import Registration, RegistrationStatus
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def safe_cell(value: str) -> str:
-    """Neutralise a cell a spreadsheet would run as a formula (OWASP CSV injection)."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
 
 EXPORT_HEADER = ("name", "email", "organisation", "language", "extra_guests_allowed",
                  "answer", "answered_at", "decline_message", "invited_at", "companions")
@@ -54,7 +47,7 @@ def export_rows(event: Event) -> Iterator[tuple[str, ...]]:
 
     for invitee in db.session.scalars(query):
         yield tuple(
-            safe_cell(value)
+            guard(value)
             for value in (
                 invitee.name,
                 invitee.email,
@@ -90,7 +83,7 @@ def invitation_cells(event: Event) -> dict[int, tuple[str, str]]:
         .join(guest, guest.id == Registration.companion_of_id)
         .where(Registration.event_id == event.id)
     ):
-        cells[companion_id] = ("", safe_cell(guest_name))
+        cells[companion_id] = ("", guard(guest_name))
     return cells
 
 

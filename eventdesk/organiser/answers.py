@@ -10,7 +10,7 @@ def answer_text(question: Question, value: str | None, language: str) -> str:
     if question.kind == QuestionKind.CHOICE:
         return dict(question.choice_options(language)).get(value, value)
     if question.kind == QuestionKind.YES_NO:
-        words = {"nl": ("ja", "nee"), "en": ("yes", "no")}.get(language, ("yes", "no"))
+        words = {"nl": ("Ja", "Nee"), "en": ("Yes", "No")}.get(language, ("Yes", "No"))
         return {"yes": words[0], "no": words[1]}.get(value, value)
     return value
 

@@ -6,6 +6,7 @@ guarded against formula injection.
 """
 
 import csv
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -41,13 +42,22 @@ DIALECTS = {"excel": ExcelNL, "csv": PlainCSV}
 
 
 def guard(value: str | None) -> str:
-    """Make a typed-in value inert in a spreadsheet: a leading ' before a formula start."""
+    """Make a typed-in value inert in a spreadsheet: a leading ' before a formula start.
+
+    A phone number such as ``+31 6 12345678`` is left alone: digits, spaces and
+    ``+ - ( ) . /`` can name no function, cell, link or command, so at worst a
+    spreadsheet does sums with them; an apostrophe there would only spoil the number.
+    """
     if not value:
         return ""
-    return "'" + value if value[0] in _STARTS else value
+    if value[0] in _STARTS and not _PHONE_LIKE.fullmatch(value):
+        return "'" + value
+    return value
 
 
 _STARTS = frozenset(FORMULA_STARTS)
+# A leading + or -, then only digits and phone punctuation, with at least one digit.
+_PHONE_LIKE = re.compile(r"[+-][0-9 ().+/-]*[0-9][0-9 ().+/-]*")
 
 
 class _LocalTimes:
@@ -79,6 +89,20 @@ class _LocalTimes:
             self.offsets[key] = known
         return (naive + known[0]).isoformat() + known[1]
 
+    def naive(self, value: str | datetime | None) -> datetime | None:
+        """Return the moment as a naive local datetime, the way spreadsheets store dates."""
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+            return moment.astimezone(self.zone).replace(tzinfo=None)
+        key = value[:16]
+        known = self.offsets.get(key)
+        if known is None:
+            self(value)
+            known = self.offsets[key]
+        return datetime.fromisoformat(value[:19]) + known[0]
+
 
 class _Line:
     """A file-like sink that hands back what the csv writer wrote."""
@@ -87,12 +111,16 @@ class _Line:
         return text
 
 
-def header(event: Event, language: str) -> list[str]:
-    """Return the column titles: one per extra question, then the invitation columns."""
+def header(event: Event, language: str, *, cell=None) -> list[str]:
+    """Return the column titles: one per extra question, then the invitation columns.
+
+    ``cell`` prepares a typed-in title (a question's label); the CSV guards it.
+    """
+    cell = cell or guard
     titles = [
         _("Status"), _("Name"), _("Email address"), _("Organisation"), _("Language"),
         _("Registered at"), _("Confirmed at"), _("Cancelled at"), _("Checked in at"), _("Door"),
-        *(guard(question.label(language)) for question in event.questions),
+        *(cell(question.label(language)) for question in event.questions),
     ]
     if getattr(event, "invitation_only", False):
         titles += [_("Invitation answer"), _("Came with")]
@@ -117,20 +145,46 @@ def _answer_columns(event: Event, language: str) -> list[tuple[str, dict[str, st
     return columns
 
 
+def status_words() -> dict[str, str]:
+    """Return the statuses an export shows, in words in the current language."""
+    return {
+        RegistrationStatus.CONFIRMED.value: _("Confirmed"),
+        RegistrationStatus.WAITLISTED.value: _("Waiting list"),
+        RegistrationStatus.CANCELLED.value: _("Cancelled"),
+    }
+
+
+def language_names() -> dict[str, str]:
+    """Return the guests' languages in words in the current language."""
+    return {"nl": _("Dutch"), "en": _("English")}
+
+
 def rows(event: Event, language: str, *, status_names: bool = False) -> Iterator[list[str]]:
     """Yield one list of cells per registration, read from the database in batches.
 
     ``status_names`` writes the status in words (for people); else its code (for scripts).
     """
-    names = {
-        RegistrationStatus.CONFIRMED.value: _("Confirmed"),
-        RegistrationStatus.WAITLISTED.value: _("Waiting list"),
-        RegistrationStatus.CANCELLED.value: _("Cancelled"),
-    } if status_names else {}
     return _rows(
-        event.id, _LocalTimes(event.zone), _answer_columns(event, language), names,
+        event.id, _LocalTimes(event.zone), _answer_columns(event, language),
+        status_words() if status_names else {},
         invitations=_invitation_cells(event),
     )
+
+
+def typed_rows(event: Event, language: str) -> Iterator[list]:
+    """Yield one row per registration for a spreadsheet: words, and naive local datetimes.
+
+    Nothing is guarded: the spreadsheet writer stores every text as text.
+    """
+    return _rows(
+        event.id, _LocalTimes(event.zone).naive, _answer_columns(event, language),
+        status_words(), invitations=_invitation_cells(event), cell=_as_is,
+        languages=language_names(),
+    )
+
+
+def _as_is(value: str | None) -> str:
+    return value or ""
 
 
 def _invitation_cells(event: Event) -> dict[int, tuple[str, str]] | None:
@@ -144,8 +198,9 @@ def _invitation_cells(event: Event) -> dict[int, tuple[str, str]] | None:
 
 def _rows(
     event_id: int, when: "_LocalTimes", columns: list, names: dict, *,
-    invitations: dict[int, tuple[str, str]] | None = None,
-) -> Iterator[list[str]]:
+    invitations: dict[int, tuple[str, str]] | None = None, cell=guard,
+    languages: dict[str, str] | None = None,
+) -> Iterator[list]:
     statement = (
         select(
             _text(Registration.status), Registration.name, Registration.email,
@@ -167,13 +222,13 @@ def _rows(
          checked_in, door, answers, registration_id) in db.session.connection().execute(statement):
         answers = answers or {}
         row = [
-            names.get(status, status), guard(name), guard(email), guard(organisation),
-            guest_language,
-            when(created), when(confirmed), when(cancelled), when(checked_in), guard(door),
+            names.get(status, status), cell(name), cell(email), cell(organisation),
+            languages.get(guest_language, guest_language) if languages else guest_language,
+            when(created), when(confirmed), when(cancelled), when(checked_in), cell(door),
         ]
         for key, texts in columns:
             value = answers.get(key) or ""
-            row.append(guard(texts.get(value, value)))
+            row.append(cell(texts.get(value, value)))
         if invitations is not None:
             row.extend(invitations.get(registration_id, ("", "")))
         yield row

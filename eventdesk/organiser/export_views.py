@@ -1,8 +1,9 @@
-"""The CSV download."""
+"""The attendee list downloads: CSV (two dialects) and an Excel workbook."""
 
-from flask import Response, abort, g, request, stream_with_context
+from flask import Response, abort, g, request, send_file, stream_with_context
 
 from eventdesk.i18n import current_language
+from eventdesk.organiser import xlsx_export
 from eventdesk.organiser.blueprint import bp
 from eventdesk.organiser.export import DIALECTS, export_chunks, filename
 
@@ -24,3 +25,15 @@ def export(slug: str):
             "Cache-Control": "no-store",
         },
     )
+
+
+@bp.get("/events/<slug>/export.xlsx")
+def export_xlsx(slug: str):
+    """Send the attendee list and the answer counts as an Excel workbook."""
+    handle = xlsx_export.workbook_file(g.event, language=current_language())
+    response = send_file(
+        handle, as_attachment=True, download_name=xlsx_export.filename(g.event),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

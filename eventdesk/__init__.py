@@ -53,6 +53,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     security.init_app(app)
+    staticfiles.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     requestguard.init_app(app)

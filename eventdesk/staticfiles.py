@@ -71,6 +71,7 @@ def serve_static(filename: str) -> Response:
     if (response.status_code == 200 and wants_gzip and filename.endswith(_COMPRESSIBLE)
             and stat.st_size <= _GZIP_MAX_BYTES):
         body = _gzipped(path, stat.st_mtime_ns, stat.st_size)
+        response.close()  # the file send_from_directory opened
         response.direct_passthrough = False
         response.set_data(body)
         response.headers["Content-Encoding"] = "gzip"

@@ -10,7 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
 
-from eventdesk.checkin import listing, scanlog, service
+from eventdesk.checkin import listing, offline, scanlog, service
 from eventdesk.checkin.access import door_for_request, event_by_slug, opens_before, scanning_at
 from eventdesk.checkin.bearer import AnyDoor, AnyEvent
 from eventdesk.checkin.models import Door
@@ -76,6 +76,8 @@ def _text(data: dict, key: str, limit: int) -> str:
 @bp.post("/checkins")
 def check_in(slug: str):
     """Check in a ticket code (or a guest picked from search)."""
+    if isinstance(request.get_json(silent=True), dict) and "offline_at" in request.get_json():
+        return _queued_check_in(slug)
     event, door = _scanner(slug)
     data = _body()
     registration_id = data.get("registration")
@@ -93,6 +95,38 @@ def check_in(slug: str):
     answer = result.as_json(event)  # before the commit expires what it reads
     db.session.commit()
     return answer
+
+
+def _queued_check_in(slug: str):
+    """Record a check-in the door admitted offline, with the time it happened."""
+    event, door = _door(slug, writes=True)
+    data = _body()
+    now = utcnow()
+    try:
+        at = offline.parse_scan_time(data.get("offline_at"), now=now)
+    except offline.BadScanTime:
+        abort(_problem(400, "bad_time", _("The scan time is missing, malformed or too old.")))
+    result = offline.queued_check_in(
+        event, data.get("registration"), door=door, nonce=data.get("nonce"), at=at, now=now,
+        opens_before=opens_before(),
+    )
+    answer = result.as_json(event)  # before the commit expires what it reads
+    db.session.commit()
+    return answer
+
+
+@bp.get("/checkins/snapshot")
+def snapshot(slug: str):
+    """Return what the door needs to decide scans offline (all, or changes since a cursor)."""
+    event, door = _door(slug, writes=False)
+    since = offline.parse_cursor(request.args.get("since", "")[:40])
+    answer = offline.snapshot(event, since)
+    answer["key"] = offline.door_key(door)
+    answer["door"] = door.name
+    db.session.commit()
+    response = jsonify(answer)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/checkins/undo")

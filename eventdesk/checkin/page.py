@@ -44,6 +44,10 @@ def strings() -> dict[str, str]:
         "override_confirm": _("The event is full. Admit this walk-in anyway? This is logged."),
         "name_required": _("Please enter a name."),
         "walk_in_ok": _("Walk-in registered and checked in"),
+        "undo_short": _("Undo"),
+        "waiting": _("{count} check-ins waiting to be sent"),
+        "door_closed": _("This door has been closed"),
+        "door_closed_detail": _("Ask the organiser for a new link or PIN."),
     }
 
 
@@ -57,8 +61,14 @@ def page_config(event: Event, door: Door) -> dict:
             "search": url_for("checkin_api.search", slug=slug),
             "counts": url_for("checkin_api.counts", slug=slug),
             "walkin": url_for("checkin_api.create_walk_in", slug=slug),
+            "snapshot": url_for("checkin_api.snapshot", slug=slug),
         },
         "vendor": url_for("static", filename="vendor/"),
+        "wasm": url_for("static", filename="vendor/zxing_reader.wasm"),
+        "worker": url_for("checkin.service_worker", slug=slug),
+        "shell": url_for("checkin.page", slug=slug),
+        "slug": slug,
+        "zone": event.timezone,
         "csrf": generate_csrf(),
         "door": door.name,
         "strings": strings(),

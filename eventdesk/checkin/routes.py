@@ -4,7 +4,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from eventdesk.auth import throttle
-from eventdesk.checkin import doors
+from eventdesk.checkin import doors, offline_shell
 from eventdesk.checkin.access import (
     door_for_request,
     event_by_slug,
@@ -45,6 +45,14 @@ def page(slug: str):
         config=page_config(event, door),
         leave_form=ConfirmForm(),
     )
+
+
+@bp.get("/events/<slug>/checkin-sw.js")
+def service_worker(slug: str):
+    """Send the door's service worker, with the addresses of what it keeps for offline use."""
+    event = _event_or_404(slug)
+    db.session.commit()
+    return offline_shell.service_worker(event)
 
 
 @bp.post("/events/<slug>/checkin/pin")

@@ -9,7 +9,11 @@ var PAGE_DEADLINE_MS = 3000;
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) {
-    return cache.addAll(ASSETS);
+    // The page that registered this worker was loaded before it: keep a copy now.
+    var shell = fetch(SHELL, { credentials: "same-origin" }).then(function (response) {
+      if (response.status === 200 && !response.redirected) { return cache.put(SHELL, response); }
+    }).catch(function () { /* kept on the next visit */ });
+    return Promise.all([cache.addAll(ASSETS), shell]);
   }).then(function () { return self.skipWaiting(); }));
 });
 

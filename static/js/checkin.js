@@ -15,7 +15,9 @@
   var lastOk = null;
   var overlayTimer = null;
   // Decode timings, read by the browser tests and handy when tuning a tablet.
-  var stats = window.checkinStats = { frames: 0, decodeMs: [], scans: 0 };
+  var stats = window.checkinStats = { frames: 0, decodeMs: [], scans: 0, offline: 0 };
+  // How long a scan waits for the server before the door decides from its own copy.
+  var SCAN_DEADLINE_MS = 1500;
 
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_, key) {
@@ -28,6 +30,76 @@
     return String(Date.now()) + "-" + Math.random().toString(36).slice(2);
   }
 
+  /* ---- the offline door ------------------------------------------------- */
+
+  var door = null;
+
+  function showQueue() {
+    var waiting = door ? door.waiting : 0;
+    var queue = $("ci-queue");
+    queue.textContent = fill(S.waiting, { count: waiting });
+    queue.hidden = waiting === 0;
+    stats.tickets = door ? door.byId.size : 0;
+    stats.waiting = waiting;
+  }
+
+  // Offline, the counters come from the door's own copy.
+  function showCounts() {
+    var inside = 0;
+    var expected = 0;
+    door.byId.forEach(function (t) {
+      if (t.status === "confirmed") {
+        expected += 1;
+        if (t.checked_in_at) { inside += 1; }
+      }
+    });
+    if (expected) {
+      $("ci-in").textContent = inside;
+      $("ci-expected").textContent = expected;
+    }
+  }
+
+  function revoked() {
+    setOnline(true);
+    showResult("error", S.door_closed, "", "", S.door_closed_detail);
+    setTimeout(function () { window.location.reload(); }, 3000);
+  }
+
+  if (window.EventdeskOffline && window.indexedDB && window.crypto && crypto.subtle) {
+    door = new window.EventdeskOffline.Door({
+      api: config.api, slug: config.slug, door: config.door, zone: config.zone, csrf: config.csrf,
+      onchange: showQueue, onrevoked: revoked
+    });
+    door.learn = function (answer) {
+      var person = answer.attendee || {};
+      var ticket = door.byId.get(person.id);
+      if (!ticket || answer.offline) { return; }
+      if (answer.status === "ok") {
+        ticket.checked_in_at = answer.checked_in_at || new Date().toISOString();
+        ticket.door = answer.door || config.door;
+      } else if (answer.status === "undone") {
+        ticket.checked_in_at = null;
+        ticket.door = null;
+      }
+      door.save();
+    };
+    door.start();
+  }
+  if (navigator.serviceWorker && config.worker) {
+    navigator.serviceWorker.register(config.worker, { scope: config.shell }).catch(function () {});
+  }
+  // Leaving the door (or logging out) leaves nothing of it on the tablet.
+  Array.prototype.forEach.call(document.querySelectorAll(".ci-leave"), function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!door || form.dataset.wiped) { return; }
+      event.preventDefault();
+      door.wipe().then(function () {
+        form.dataset.wiped = "1";
+        form.submit();
+      });
+    });
+  });
+
   /* ---- network ---------------------------------------------------------- */
 
   function setOnline(online) {
@@ -35,9 +107,9 @@
     document.body.classList.toggle("ci-offline", !online);
   }
 
-  function request(method, url, body) {
+  function request(method, url, body, deadline) {
     var controller = window.AbortController ? new AbortController() : null;
-    var timer = controller ? setTimeout(function () { controller.abort(); }, 8000) : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, deadline || 8000) : null;
     var options = {
       method: method,
       credentials: "same-origin",
@@ -51,6 +123,9 @@
     return fetch(url, options).then(function (response) {
       clearTimeout(timer);
       setOnline(true);
+      if (response.status === 401 && door) {
+        return door.wipe().then(function () { revoked(); throw new Error("revoked"); });
+      }
       return response.json().catch(function () { return { status: "error", reason: "http" }; });
     }, function (error) {
       clearTimeout(timer);
@@ -112,8 +187,11 @@
     }
   }
 
+  var ICONS = { ok: "\u2713", warn: "!", error: "\u2715" };
+
   function showResult(kind, title, name, organisation, detail) {
     overlay.className = "ci-result ci-" + kind;
+    overlay.querySelector(".ci-result-icon").textContent = ICONS[kind] || "";
     overlay.querySelector(".ci-result-title").textContent = title;
     overlay.querySelector(".ci-result-name").textContent = name || "";
     overlay.querySelector(".ci-result-org").textContent = organisation || "";
@@ -133,7 +211,11 @@
 
   function present(answer) {
     stats.scans += 1;
+    if (answer.offline) { stats.offline += 1; }
     var person = answer.attendee || {};
+    if (person.id && door) { door.learn(answer); }
+    // The undo button names the guest of the latest check-in, or nobody.
+    if (answer.status !== "ok" && !(lastOk && lastOk.id === person.id)) { forgetUndo(); }
     if (answer.status === "ok") {
       showResult("ok", S.ok, person.name, person.organisation, "");
       if (person.id) { rememberUndo(person); }
@@ -146,9 +228,11 @@
       showResult("error", S[answer.reason] || S.error, person.name, person.organisation, detail);
     }
     refreshCounts();
+    if (door && !answer.offline && door.kick) { door.kick(); }
   }
 
-  function networkFailed() {
+  function networkFailed(error) {
+    if (error && error.message === "revoked") { return; }
     showResult("error", S.error, "", "", S.network);
   }
 
@@ -161,36 +245,57 @@
     if (code === lastCode && now - lastCodeAt < REPEAT_MS) { return; }
     lastCode = code;
     lastCodeAt = now;
-    post(config.api.checkin, { code: code }).then(present, networkFailed);
+    scan({ code: code }).then(present, networkFailed);
+  }
+
+  // Ask the server; when it fails or is slow, decide from the door's copy and queue the
+  // check-in with the same nonce (a request that did arrive is then answered only once).
+  function scan(body) {
+    body.nonce = newNonce();
+    return request("POST", config.api.checkin, body, SCAN_DEADLINE_MS).catch(function (error) {
+      if (!door || (error && error.message === "revoked")) { throw error; }
+      setOnline(false);
+      return door.decide(body.code, body.nonce, body.registration);
+    });
   }
 
   function checkInGuest(id) {
-    post(config.api.checkin, { registration: id }).then(function (answer) {
+    scan({ registration: id }).then(function (answer) {
       present(answer);
       runSearch();
     }, networkFailed);
   }
 
+  function forgetUndo() {
+    lastOk = null;
+    undoButton.hidden = true;
+  }
+
+  function undoGuest(person) {
+    post(config.api.undo, { registration: person.id }).then(function (answer) {
+      if (answer.status === "ok") {
+        showResult("warn", S.undone, person.name, person.organisation, "");
+        if (lastOk && lastOk.id === person.id) { forgetUndo(); }
+        lastCode = null;
+        if (door) { door.learn({ attendee: person, status: "undone" }); }
+      } else {
+        present(answer);
+      }
+      refreshCounts();
+      runSearch();
+    }, networkFailed);
+  }
+
   function rememberUndo(person) {
+    // An offline check-in is undone once it has reached the server.
+    if (!person.id) { forgetUndo(); return; }
     lastOk = person;
     undoButton.textContent = fill(S.undo, { name: person.name });
     undoButton.hidden = false;
   }
 
   undoButton.addEventListener("click", function () {
-    if (!lastOk) { return; }
-    var person = lastOk;
-    post(config.api.undo, { registration: person.id }).then(function (answer) {
-      if (answer.status === "ok") {
-        showResult("warn", S.undone, person.name, person.organisation, "");
-        lastOk = null;
-        lastCode = null;
-        undoButton.hidden = true;
-      } else {
-        present(answer);
-      }
-      refreshCounts();
-    }, networkFailed);
+    if (lastOk) { undoGuest(lastOk); }
   });
 
   /* ---- handheld scanner and typed codes --------------------------------- */
@@ -263,6 +368,13 @@
         inside.className = "ci-tag ci-tag-warn";
         inside.textContent = fill(S.in_at, { time: guest.checked_in_time });
         item.appendChild(inside);
+        var undo = document.createElement("button");
+        undo.type = "button";
+        undo.className = "ci-tool ci-undo-guest";
+        undo.textContent = S.undo_short;
+        undo.setAttribute("aria-label", fill(S.undo, { name: guest.name }));
+        undo.addEventListener("click", function () { undoGuest(guest); });
+        item.appendChild(undo);
       } else {
         var button = document.createElement("button");
         button.type = "button";
@@ -280,9 +392,13 @@
     var query = searchInput.value.trim();
     var seq = ++searchSeq;
     if (query.length < 2) { results.textContent = ""; return; }
-    request("GET", config.api.search + "?q=" + encodeURIComponent(query)).then(function (answer) {
-      if (seq === searchSeq) { renderResults(answer.results || []); }
-    }, function () { /* the offline badge says enough */ });
+    request("GET", config.api.search + "?q=" + encodeURIComponent(query), null, SCAN_DEADLINE_MS)
+      .then(function (answer) {
+        if (seq === searchSeq) { renderResults(answer.results || []); }
+      }, function () {
+        // Offline: the door's own copy finds guests by name and organisation.
+        if (seq === searchSeq && door) { setOnline(false); renderResults(door.search(query)); }
+      });
   }
   searchInput.addEventListener("input", function () {
     clearTimeout(searchTimer);
@@ -327,11 +443,13 @@
         $("ci-in").textContent = answer.checked_in;
         $("ci-expected").textContent = answer.expected;
       }
-    }, function () {});
+    }, function () {
+      if (door) { showCounts(); }
+    });
   }
   refreshCounts();
   setInterval(refreshCounts, 5000);
-  window.addEventListener("online", function () { setOnline(true); refreshCounts(); });
+  window.addEventListener("online", function () { refreshCounts(); });
   window.addEventListener("offline", function () { setOnline(false); });
   if (navigator.onLine === false) { setOnline(false); }
 
@@ -359,7 +477,7 @@
       window.BarcodeDetectionAPI.prepareZXingModule({
         overrides: {
           locateFile: function (path, prefix) {
-            return path.endsWith(".wasm") ? new URL(config.vendor + path, document.baseURI).href
+            return path.endsWith(".wasm") ? new URL(config.wasm, document.baseURI).href
               : prefix + path;
           }
         },

@@ -231,6 +231,7 @@ def test_thanks_to_checked_in_guests_in_their_language_with_placeholders(
     assert sorted(mail) == ["ada@example.org", "bob@example.org"]
     ada, bob = mail["ada@example.org"][0], mail["bob@example.org"][0]
     assert ada["Subject"] == "Bedankt Ada" and bob["Subject"] == "Thank you Bob"
+    assert ada["Content-Language"] == "nl" and bob["Content-Language"] == "en"
     html = ada.get_body(("html",)).get_content()
     manage = f"http://eventdesk.test/r/{guests['ada'].manage_token}"
     assert f'href="{manage}"' in html

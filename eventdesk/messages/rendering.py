@@ -146,7 +146,7 @@ def _message(batch: MessageBatch, guest: Registration | Invitee, now: datetime, 
         if maintype and maintype != "application":
             part.set_type(f"{maintype}/{subtype}")
         body = mime.multipart("mixed", body, part)
-    headers = {"Auto-Submitted": "auto-generated"}
+    headers = {"Auto-Submitted": "auto-generated", "Content-Language": language}
     if context["opt_out_url"]:
         # RFC 8058: a mail program may decline with one POST to this link.
         headers["List-Unsubscribe"] = f"<{context['opt_out_url']}>"

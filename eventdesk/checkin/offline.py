@@ -14,7 +14,8 @@ import hmac
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Row, select
+from sqlalchemy.orm import aliased
 
 from eventdesk.checkin import results as r
 from eventdesk.checkin.bearer import AnyDoor, AnyEvent
@@ -171,9 +172,18 @@ def queued_check_in(event: AnyEvent, registration_id: object, *, door: AnyDoor, 
                     nonce=nonce, now=at, decide=decide)
 
 
-def conflicts(event: AnyEvent) -> list[CheckinConflict]:
-    """Return the conflicts recorded for ``event``, newest first."""
-    return list(db.session.scalars(
-        select(CheckinConflict).where(CheckinConflict.event_id == event.id)
+def conflicts(event: AnyEvent, registration: Registration | None = None) -> list[Row]:
+    """Return the conflicts of ``event`` (of one guest), newest first, with names and doors."""
+    kept, other = aliased(Door), aliased(Door)
+    query = (
+        select(CheckinConflict, Registration.name, kept.name.label("kept_door"),
+               other.name.label("other_door"))
+        .join(Registration, Registration.id == CheckinConflict.registration_id)
+        .outerjoin(kept, kept.id == CheckinConflict.kept_door_id)
+        .outerjoin(other, other.id == CheckinConflict.other_door_id)
+        .where(CheckinConflict.event_id == event.id)
         .order_by(CheckinConflict.other_at.desc())
-    ))
+    )
+    if registration is not None:
+        query = query.where(CheckinConflict.registration_id == registration.id)
+    return list(db.session.execute(query))

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from eventdesk.checkin import offline
 from eventdesk.checkin.models import Door, Scan
 from eventdesk.db import db, utcnow
 from eventdesk.i18n import current_language
@@ -58,6 +59,7 @@ def attendee(slug: str, registration_id: int):
     return render_template(
         "organiser/attendee.html", event=g.event, registration=registration, mails=mails,
         scans=scans, door=door, actions=FlaskForm(), now=utcnow(),
+        conflicts=offline.conflicts(g.event, registration),
         answers=labelled_answers(g.event.questions, registration.answers, current_language()),
     )
 

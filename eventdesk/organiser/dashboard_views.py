@@ -4,6 +4,7 @@ from flask import g, render_template
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from eventdesk.checkin import offline
 from eventdesk.db import utcnow
 from eventdesk.organiser import dashboard
 from eventdesk.organiser.blueprint import bp
@@ -38,6 +39,7 @@ def dashboard_page(slug: str):
     return render_template(
         "organiser/dashboard.html", event=g.event,
         live=dashboard.is_live(g.event, now=utcnow()), **_figures(g.event),
+        conflicts=offline.conflicts(g.event),
     )
 
 

@@ -78,3 +78,78 @@ def test_invitations_fold_to_say_their_language_and_offer_one_click_unsubscribe(
     assert message["Reply-To"].addresses[0].addr_spec == "marieke@techport.example.org"
     assert message["List-Unsubscribe"].startswith("<http://eventdesk.test/messages/opt-out/")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def _calendars(message):
+    return [part for part in message.walk() if part.get_content_type() == "text/calendar"]
+
+
+def test_the_change_mail_says_what_changed(app, smtp, make_event, now):
+    from datetime import timedelta
+
+    from eventdesk.tickets import notify
+
+    event = make_event(title_en="Jubilee")
+    service.register(event, name="Zoë", email="zoe@example.org", language="en", now=now)
+    db.session.commit()
+    event.starts_at += timedelta(hours=2)
+    event.ends_at += timedelta(hours=2)
+    event.venue = "Pier 7"
+    notify.event_changed(event, changed=frozenset({"starts_at", "ends_at", "venue"}))
+    db.session.commit()
+    deliver(app)
+
+    text = smtp.received[-1].message.get_body(("plain",)).get_content()
+    assert "New time:" in text and "New place: Pier 7, Kanaalstraat 1" in text
+    assert "New name" not in text
+
+
+def test_renaming_yourself_sends_an_updated_invite(app, client, smtp, make_event, now):
+    event = make_event()
+    outcome = service.register(event, name="Zoe", email="zoe@example.org", language="en",
+                               now=now)
+    db.session.commit()
+    registration = outcome.registration
+    deliver(app)
+    first = Calendar.from_ical(_calendars(smtp.received[0].message)[0].get_content())
+
+    client.post(f"/r/{registration.manage_token}", data={
+        "name": "Zoë de Vries", "organisation": "",
+        f"q_{event.questions[0].id}": "yes",
+    })
+    deliver(app)
+
+    assert len(smtp.received) == 2
+    entry = Calendar.from_ical(_calendars(smtp.received[1].message)[0].get_content())
+    old, new = first.walk("VEVENT")[0], entry.walk("VEVENT")[0]
+    assert new["UID"] == old["UID"] and int(new["SEQUENCE"]) == int(old["SEQUENCE"]) + 1
+    assert new["ATTENDEE"].params["CN"] == "Zoë de Vries"
+    # Saving the same name again sends nothing.
+    client.post(f"/r/{registration.manage_token}", data={
+        "name": "Zoë de Vries", "organisation": "Tata Steel",
+        f"q_{event.questions[0].id}": "yes",
+    })
+    deliver(app)
+    assert len(smtp.received) == 2
+
+
+def test_a_plus_one_without_address_adds_no_second_calendar_entry(app, smtp, make_event, now):
+    from eventdesk.invitations import rsvp
+    from eventdesk.invitations import service as invitations
+
+    event = make_event()
+    invitee = invitations.add_invitee(event, name="Host", email="host@example.org",
+                                      language="en", extra_guests=2, now=now)
+    db.session.commit()
+    rsvp.accept(invitee, name="Host", organisation="", answers={
+        str(event.questions[0].id): "yes"}, companions=[
+        rsvp.Companion(name="Plus One"), rsvp.Companion(name="Own", email="own@example.org")
+    ], now=now)
+    db.session.commit()
+    deliver(app)
+
+    to_host = [item.message for item in smtp.received if item.rcpt_tos == ["host@example.org"]]
+    with_invite = [message for message in to_host if _calendars(message)]
+    assert len(to_host) == 2 and len(with_invite) == 1  # the host's own ticket only
+    to_own = [item.message for item in smtp.received if item.rcpt_tos == ["own@example.org"]]
+    assert len(to_own) == 1 and _calendars(to_own[0])

@@ -168,6 +168,8 @@ def companion_ticket(companion: Registration, guest: Registration, *, own_addres
                 [_("This ticket belongs to %(name)s, who comes with you. Forward this mail or "
                    "show the QR code below at the door.", name=companion.name)],
                 with_ticket=True,
-                invite=Method.REQUEST,
+                # The host has the event in their calendar already: a second
+                # entry for the same evening would only be in the way.
+                invite=None,
             )
     queue_guest_mail(companion, "companion_ticket", text)

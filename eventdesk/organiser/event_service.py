@@ -85,8 +85,10 @@ def _fill_defaults(event: Event) -> None:
             setattr(event, name, "")
 
 
-def update_event(event: Event, fields: Mapping, *, slug: str | None, now: datetime) -> bool:
-    """Apply form ``fields``; return whether guests must be told of the change."""
+def update_event(
+    event: Event, fields: Mapping, *, slug: str | None, now: datetime
+) -> frozenset[str]:
+    """Apply form ``fields``; return the changed fields guests must be told of (maybe none)."""
     if event.status == EventStatus.CANCELLED:
         raise NotAllowedNow("cancelled")
     if slug and slug != event.slug:
@@ -104,7 +106,9 @@ def update_event(event: Event, fields: Mapping, *, slug: str | None, now: dateti
     db.session.flush()
     if event.capacity is None or (old_capacity is not None and event.capacity > old_capacity):
         promote_waitlisted(event, now=now)
-    return event.status == EventStatus.PUBLISHED and bool(changed & set(GUEST_FACING))
+    if event.status != EventStatus.PUBLISHED:
+        return frozenset()
+    return frozenset(changed & set(GUEST_FACING))
 
 
 def duplicate_event(event: Event, *, owner: User) -> Event:

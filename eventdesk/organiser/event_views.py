@@ -109,7 +109,7 @@ def edit_event(slug: str):
                 "published event keeps its web address."
             ))
         else:
-            told = guest_news.event_changed(event, now=now) if news else 0
+            told = guest_news.event_changed(event, now=now, changed=news) if news else 0
             db.session.commit()
             flash(_("Changes saved.") + (" " + _("Guests are told by mail.") if told else ""),
                   "success")

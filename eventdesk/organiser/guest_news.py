@@ -8,9 +8,9 @@ from eventdesk.tickets import notify
 from eventdesk.tickets.service import resend_ticket as _resend_ticket
 
 
-def event_changed(event: Event, *, now: datetime) -> int:
+def event_changed(event: Event, *, now: datetime, changed: frozenset[str] = frozenset()) -> int:
     """Queue updated tickets and calendar invites; return how many guests are told."""
-    return notify.event_changed(event)
+    return notify.event_changed(event, changed=changed)
 
 
 def event_cancelled(event: Event, *, now: datetime) -> int:

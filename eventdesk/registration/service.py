@@ -289,12 +289,17 @@ def update_details(
     organisation: str,
     answers: Mapping[str, str],
 ) -> None:
-    """Change what the guest told us about themselves."""
+    """Change what the guest told us about themselves; a new name updates their calendar."""
     if registration.status == RegistrationStatus.CANCELLED:
         raise AlreadyCancelled()
+    renamed = registration.name != name
     registration.name = name
     registration.organisation = organisation
     registration.answers = dict(answers)
+    if renamed and registration.status == RegistrationStatus.CONFIRMED:
+        # The invite names the guest (ATTENDEE;CN=): send it again, one SEQUENCE on.
+        registration.calendar_sequence += 1
+        notify.details_changed(registration)
     db.session.flush()
 
 

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from eventdesk.db import db, utcnow
+from eventdesk.events import display
 from eventdesk.events.models import Event
 from eventdesk.mail.models import OutboxMessage
 from eventdesk.registration.confirm_links import pending_lifetime
@@ -147,6 +148,19 @@ def ticket_reissued(registration: Registration) -> None:
         ))
 
 
+def details_changed(registration: Registration) -> None:
+    """Queue the updated calendar invite after the guest changed their name."""
+    with _guest_language(registration) as title:
+        queue_guest_mail(registration, "details_changed", MailText(
+            _("Updated: %(title)s", title=title),
+            _("Your details are updated"),
+            [_("Your registration is now in the name of %(name)s. The invite in this mail "
+               "updates the entry in your calendar; your ticket stays the same.",
+               name=registration.name)],
+            invite=Method.REQUEST,
+        ))
+
+
 def ticket_resent(registration: Registration) -> None:
     """Queue the guest's current ticket once more (the organiser's resend)."""
     with _guest_language(registration) as title:
@@ -189,21 +203,42 @@ def _raise_sequences(event: Event) -> None:
     )
 
 
-def event_changed(event: Event) -> int:
+def _what_changed(event: Event, changed: frozenset[str], language: str) -> list[str]:
+    """Say in a sentence each what changed: the time, the place, the name."""
+    lines = []
+    if changed & {"starts_at", "ends_at", "timezone"}:
+        lines.append(_("New time: %(date)s, %(start)s–%(end)s.",
+                       date=display.local_date(event.starts_at, event, language),
+                       start=display.local_time(event.starts_at, event, language),
+                       end=display.local_time(event.ends_at, event, language)))
+    if changed & {"venue", "address"}:
+        place = ", ".join(part for part in (event.venue, event.address) if part)
+        lines.append(_("New place: %(place)s.", place=place))
+    if changed & {"title_nl", "title_en"}:
+        lines.append(_("New name: %(title)s.", title=event.title(language)))
+    return lines
+
+
+def event_changed(event: Event, *, changed: frozenset[str] = frozenset()) -> int:
     """Send every confirmed guest an updated invite after a change of time or place.
 
-    Call it after changing ``event``, in the same transaction. Raises each
-    confirmed guest's calendar SEQUENCE so calendars replace the entry (same
-    UID). Returns the number of mails queued.
+    Call it after changing ``event``, in the same transaction, with the names
+    of the fields that ``changed``, so the mail can say what is new. Raises
+    each confirmed guest's calendar SEQUENCE so calendars replace the entry
+    (same UID). Returns the number of mails queued.
     """
     db.session.flush()
     _raise_sequences(event)
     guests = _guests(event, RegistrationStatus.CONFIRMED)
     for registration in guests:
         with _guest_language(registration) as title:
+            news = _what_changed(event, changed, registration.language)
             queue_guest_mail(registration, "event_changed", _with_ticket(
                 _("Changed: %(title)s", title=title),
                 _("The event has changed"),
+                *news,
+                _("The details below are up to date, and the invite updates your calendar. "
+                  "Your ticket stays valid.") if news else
                 _("The time or place of the event has changed. The details below are up to "
                   "date, and the invite updates your calendar. Your ticket stays valid."),
             ))

@@ -1,5 +1,6 @@
 """Dashboard figures and their charts, drawn as SVG geometry on the server."""
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -13,6 +14,10 @@ from eventdesk.registration.models import Registration, RegistrationStatus
 WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 640, 220, 40, 28, 12
 LIVE_BEFORE, LIVE_AFTER = timedelta(hours=3), timedelta(hours=2)
 MAX_BARS = 48
+MAX_DAYS = 90
+# Room per axis label in SVG units: "16-12" or "10:40" at the chart's font size.
+LABEL_ROOM = 56
+MAX_BAR_WIDTH = 56
 
 
 @dataclass
@@ -21,6 +26,7 @@ class Chart:
 
     bars: list[dict] = field(default_factory=list)
     points: str = ""
+    dots: list[dict] = field(default_factory=list)
     y_ticks: list[dict] = field(default_factory=list)
     x_labels: list[dict] = field(default_factory=list)
     summary: str = ""
@@ -29,7 +35,7 @@ class Chart:
 
     @property
     def empty(self) -> bool:
-        return not self.bars and not self.points
+        return not self.bars and not self.points and not self.dots
 
 
 def _y_ticks(top: int) -> tuple[int, list[dict]]:
@@ -53,19 +59,26 @@ def _y(value: float, ceiling: int) -> float:
     return round(HEIGHT - PAD_BOTTOM - usable * value / ceiling, 1)
 
 
+def _label_every(count: int, room: float) -> int:
+    """Return how many points share one axis label so that labels never overlap."""
+    return max(1, math.ceil(count * LABEL_ROOM / room))
+
+
 def bar_chart(series: list[tuple[str, int]], summary: str) -> Chart:
-    """Lay out one bar per (label, value); every few labels are written under the axis."""
+    """Lay out one bar per (label, value); as many labels as fit are written under the axis."""
     if not series:
         return Chart(summary=summary)
     ceiling, ticks = _y_ticks(max(value for _, value in series))
     slot = (WIDTH - PAD_LEFT) / len(series)
-    every = max(1, len(series) // 8)
+    every = _label_every(len(series), WIDTH - PAD_LEFT)
+    # One bar alone would fill the chart; keep bars slim and centred in their slot.
+    width = min(slot * 0.8, MAX_BAR_WIDTH)
     chart = Chart(y_ticks=ticks, summary=summary)
     for index, (label, value) in enumerate(series):
         x = PAD_LEFT + index * slot
         top = _y(value, ceiling)
         chart.bars.append({
-            "x": round(x + slot * 0.1, 1), "y": top, "w": round(slot * 0.8, 1),
+            "x": round(x + (slot - width) / 2, 1), "y": top, "w": round(width, 1),
             "h": round(HEIGHT - PAD_BOTTOM - top, 1), "label": label, "value": value,
         })
         if index % every == 0:
@@ -79,14 +92,24 @@ def line_chart(series: list[tuple[str, int]], summary: str) -> Chart:
         return Chart(summary=summary)
     ceiling, ticks = _y_ticks(max(value for _, value in series))
     step = (WIDTH - PAD_LEFT - 10) / max(len(series) - 1, 1)
-    every = max(1, len(series) // 6)
+    every = _label_every(len(series), WIDTH - PAD_LEFT - 10)
     chart = Chart(y_ticks=ticks, summary=summary)
     points = []
+    last = len(series) - 1
     for index, (label, value) in enumerate(series):
         x = round(PAD_LEFT + index * step, 1)
         points.append(f"{x},{_y(value, ceiling)}")
-        if index % every == 0 or index == len(series) - 1:
+        # The last point is always labelled; a regular label too close to it gives way.
+        if (index % every == 0 and last - index >= every) or index == last:
             chart.x_labels.append({"x": x, "label": label, "anchor": "middle"})
+    if len(series) == 1:
+        # A line needs two points: one day alone is drawn as a dot in the middle.
+        x = PAD_LEFT + (WIDTH - PAD_LEFT) / 2
+        chart.dots.append({"x": round(x, 1), "y": _y(series[0][1], ceiling),
+                           "label": series[0][0], "value": series[0][1]})
+        chart.x_labels = [{"x": round(x, 1), "label": series[0][0], "anchor": "middle"}]
+        chart.points = ""
+        return chart
     # The first and last labels sit at the edges: keep them inside the picture.
     chart.x_labels[0]["anchor"] = "start"
     if len(chart.x_labels) > 1:
@@ -150,6 +173,19 @@ def registrations_over_time(event: Event) -> list[tuple[str, int]]:
         series.append((day.strftime("%d-%m"), total))
         day += timedelta(days=1)
     return series
+
+
+def registrations_per_day(event: Event) -> list[tuple[str, int]]:
+    """Return new registrations per day in the event's zone (the latest days if many)."""
+    per_day = Counter(moment.date() for moment in _moments(event, Registration.created_at))
+    if not per_day:
+        return []
+    day, last = min(per_day), max(per_day)
+    series = []
+    while day <= last:
+        series.append((day.strftime("%d-%m"), per_day.get(day, 0)))
+        day += timedelta(days=1)
+    return series[-MAX_DAYS:]
 
 
 def arrivals(event: Event) -> list[tuple[str, int]]:

@@ -6,8 +6,10 @@ from flask_babel import ngettext
 
 from eventdesk.checkin import offline
 from eventdesk.db import utcnow
+from eventdesk.i18n import current_language
 from eventdesk.organiser import dashboard
 from eventdesk.organiser.blueprint import bp
+from eventdesk.organiser.tallies import answer_tallies
 
 
 def _figures(event) -> dict:
@@ -15,6 +17,7 @@ def _figures(event) -> dict:
     over_time = dashboard.registrations_over_time(event)
     arrivals = dashboard.arrivals(event)
     organisations = dashboard.by_organisation(event)
+    per_day = dashboard.registrations_per_day(event)
     return {
         "counts": counts,
         "organisations": organisations,
@@ -24,6 +27,12 @@ def _figures(event) -> dict:
             ngettext("%(num)d registration in total", "%(num)d registrations in total",
                      over_time[-1][1] if over_time else 0),
         ),
+        "per_day": dashboard.bar_chart(
+            per_day,
+            ngettext("%(num)d day with registrations", "%(num)d days with registrations",
+                     sum(1 for _, number in per_day if number)),
+        ),
+        "tallies": answer_tallies(event, current_language()),
         "arrivals": dashboard.bar_chart(
             arrivals,
             _("%(count)d of %(total)d confirmed guests have arrived.",

@@ -61,6 +61,9 @@ def event_facts(event: Event, language: str) -> dict:
         "address": event.address,
         "map_url": display.map_url(event),
         "url": external_url("events.detail", slug=event.slug),
+        "organiser_name": event.organiser_name,
+        "organiser_email": event.organiser_email,
+        "description": display.render_markdown(event.description(language)),
     }
 
 

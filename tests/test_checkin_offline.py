@@ -132,7 +132,7 @@ def test_the_organiser_sees_conflicts_on_the_dashboard_and_the_attendee_page(
         offline_at=iso(utcnow() - timedelta(minutes=7)))
     login(client, make_user(Role.ADMIN, "admin@example.org"))
     dashboard = client.get(f"/organiser/events/{event.slug}/dashboard").get_data(as_text=True)
-    assert "Door conflicts" in dashboard and "Admitted twice" in dashboard
+    assert "Conflicten bij de ingang" in dashboard and "Twee keer toegelaten" in dashboard
     assert "Ann Smit" in dashboard and "Ingang 1" in dashboard and "Zijdeur" in dashboard
     page = client.get(f"/organiser/events/{event.slug}/attendees/{ann.id}").get_data(as_text=True)
-    assert "Admitted twice" in page and "Zijdeur" in page
+    assert "Twee keer toegelaten" in page and "Zijdeur" in page

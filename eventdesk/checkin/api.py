@@ -115,6 +115,36 @@ def _queued_check_in(slug: str):
     return answer
 
 
+@bp.post("/checkins/queued")
+def queued_check_ins(slug: str):
+    """Record a batch of check-ins the door admitted offline, oldest first."""
+    event, door = _door(slug, writes=True)
+    data = _body()
+    scans = data.get("scans")
+    if not isinstance(scans, list) or not 0 < len(scans) <= offline.BATCH_MAX:
+        abort(_problem(400, "bad_request", _("Send a list of at most %(count)d scans.",
+                                             count=offline.BATCH_MAX)))
+    now = utcnow()
+    answers = []
+    for scan in scans:
+        nonce = scan.get("nonce") if isinstance(scan, dict) else None
+        if not isinstance(nonce, str) or not 0 < len(nonce) <= scanlog.NONCE_MAX:
+            answers.append({"status": "error", "reason": "bad_nonce"})
+            continue
+        try:
+            at = offline.parse_scan_time(scan.get("offline_at"), now=now)
+        except offline.BadScanTime:
+            answers.append({"status": "error", "reason": "bad_time", "nonce": nonce})
+            continue
+        result = offline.queued_check_in(
+            event, scan.get("registration"), door=door, nonce=nonce, at=at, now=now,
+            opens_before=opens_before(),
+        )
+        answers.append(result.as_json(event) | {"nonce": nonce})
+    db.session.commit()
+    return {"results": answers}
+
+
 @bp.get("/checkins/snapshot")
 def snapshot(slug: str):
     """Return what the door needs to decide scans offline (all, or changes since a cursor)."""

@@ -33,6 +33,8 @@ CURSOR_OVERLAP = timedelta(seconds=15)
 # event day has lost its way, and its scans are refused rather than guessed at.
 QUEUE_MAX_AGE = timedelta(hours=36)
 HASH_CHARS = 32
+# Queued check-ins per request: a tablet back online sends 500 in ten requests.
+BATCH_MAX = 50
 
 
 class BadScanTime(ValueError):

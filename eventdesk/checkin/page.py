@@ -62,6 +62,7 @@ def page_config(event: Event, door: Door) -> dict:
             "counts": url_for("checkin_api.counts", slug=slug),
             "walkin": url_for("checkin_api.create_walk_in", slug=slug),
             "snapshot": url_for("checkin_api.snapshot", slug=slug),
+            "queued": url_for("checkin_api.queued_check_ins", slug=slug),
         },
         "vendor": url_for("static", filename="vendor/"),
         "wasm": url_for("static", filename="vendor/zxing_reader.wasm"),

@@ -259,35 +259,47 @@
     }).then(function () { self.waiting += 1; self.onchange(); });
   };
 
-  // Send the queued check-ins, oldest first, one at a time, until the queue is empty or the
-  // network fails again.
+  // Send the queued check-ins, oldest first, in batches, until the queue is empty or the
+  // network fails again. Each carries its nonce: a batch sent twice is recorded once.
+  var BATCH = 50;
   Door.prototype.drain = function () {
     var self = this;
     if (this.draining || !this.db || !this.key) { return Promise.resolve(); }
     this.draining = true;
     var next = function () {
-      var cursorRequest = self.store("queue").openCursor();
-      return promised(cursorRequest).then(function (cursor) {
-        if (!cursor) { return null; }
-        var id = cursor.key;
-        return self.decrypt(cursor.value).then(function (scan) {
-          return self.fetchJSON("POST", self.api.checkin, scan).then(function (answer) {
-            var ticket = self.byId.get(scan.registration);
-            if (ticket) {
-              ticket.pending = false;
-              if (answer.data && answer.data.status === "ok") { ticket.checked_in_at = answer.data.checked_in_at; }
-            }
-            // Decided (200) or refused for good (400): either way it leaves the queue.
-            return promised(self.store("queue", "readwrite").delete(id));
+      var store = self.store("queue");
+      return Promise.all([promised(store.getAllKeys(null, BATCH)), promised(store.getAll(null, BATCH))])
+        .then(function (found) {
+          var keys = found[0];
+          if (!keys.length) { return null; }
+          return Promise.all(found[1].map(function (box) {
+            return self.decrypt(box).catch(function () { return null; });
+          })).then(function (scans) {
+            var readable = scans.filter(Boolean);
+            var sent = readable.length ? self.fetchJSON("POST", self.api.queued, { scans: readable })
+              : Promise.resolve({ status: 200, data: { results: [] } });
+            return sent.then(function (answer) {
+              if (answer.status !== 200 && answer.status !== 400) { throw new Error("retry later"); }
+              (answer.data.results || []).forEach(function (result, index) {
+                var ticket = self.byId.get(readable[index].registration);
+                if (!ticket) { return; }
+                ticket.pending = false;
+                if (result.checked_in_at) { ticket.checked_in_at = result.checked_in_at; ticket.door = result.door; }
+              });
+              var removing = self.store("queue", "readwrite");
+              keys.forEach(function (key) { removing.delete(key); });
+              return new Promise(function (resolve) {
+                removing.transaction.oncomplete = resolve;
+                removing.transaction.onerror = resolve;
+              });
+            });
+          }).then(function () {
+            self.waiting = Math.max(0, self.waiting - keys.length);
+            self.save();
+            self.onchange();
+            return next();
           });
-        }, function () {
-          return promised(self.store("queue", "readwrite").delete(id));
-        }).then(function () {
-          self.waiting = Math.max(0, self.waiting - 1);
-          self.onchange();
-          return next();
         });
-      });
     };
     return next().then(function () { self.draining = false; }, function (error) {
       self.draining = false;

@@ -7,8 +7,10 @@ from eventdesk.organiser import (  # noqa: F401  (register views)
     dashboard_views,
     event_views,
     export_views,
+    guest_views,
     privacy_views,
     question_views,
+    words,
 )
 from eventdesk.organiser.blueprint import bp
 

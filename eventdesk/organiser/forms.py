@@ -139,9 +139,15 @@ def choice_lines(text: str | None) -> list[tuple[str, str]]:
     return pairs
 
 
+def _strip(value):
+    # Pasted names and addresses often carry a space at either end.
+    return value.strip() if isinstance(value, str) else value
+
+
 class AddGuestForm(Form):
     name = StringField(
-        _l("Name"), validators=[DataRequired(_l("Please enter a name.")), Length(max=200)]
+        _l("Name"), validators=[DataRequired(_l("Please enter a name.")), Length(max=200)],
+        filters=[_strip],
     )
     email = EmailField(
         _l("Email address"),
@@ -150,12 +156,17 @@ class AddGuestForm(Form):
             Email(_l("Please enter a valid email address.")),
             Length(max=254),
         ],
+        filters=[_strip],
     )
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
     language = SelectField(
         _l("Language for mails"),
         choices=[SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")],
     )
+
+
+class EditGuestForm(AddGuestForm):
+    """The same fields as adding a guest, filled in with what the guest gave."""
 
 
 class RetentionForm(Form):

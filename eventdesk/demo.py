@@ -72,6 +72,7 @@ def seed_demo(*, now: datetime) -> Event:
         ends_at=datetime.combine(day, time(20, 0), zone).astimezone(UTC),
         capacity=250,
         organiser_email="info@techport.example.org",
+        organiser_name="Techport",
     )
     event.questions = [
         Question(

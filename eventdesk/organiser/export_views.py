@@ -30,9 +30,9 @@ def export(slug: str):
 @bp.get("/events/<slug>/export.xlsx")
 def export_xlsx(slug: str):
     """Send the attendee list and the answer counts as an Excel workbook."""
-    handle = xlsx_export.workbook_file(g.event, language=current_language())
     response = send_file(
-        handle, as_attachment=True, download_name=xlsx_export.filename(g.event),
+        xlsx_export.workbook_bytes(g.event, language=current_language()),
+        as_attachment=True, download_name=xlsx_export.filename(g.event),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response.headers["Cache-Control"] = "no-store"

@@ -136,3 +136,19 @@ def test_the_organiser_sees_conflicts_on_the_dashboard_and_the_attendee_page(
     assert "Ann Smit" in dashboard and "Ingang 1" in dashboard and "Zijdeur" in dashboard
     page = client.get(f"/organiser/events/{event.slug}/attendees/{ann.id}").get_data(as_text=True)
     assert "Twee keer toegelaten" in page and "Zijdeur" in page
+
+
+def test_logging_out_at_the_door_leads_to_the_login_form_and_back(client, make_event, now):
+    from backoffice import login, make_user
+
+    from eventdesk.auth.models import Role
+
+    event = event_today(make_event, utcnow())
+    login(client, make_user(Role.DOOR, "door@example.org"))
+    page = client.get(f"/events/{event.slug}/checkin").get_data(as_text=True)
+    assert f'action="/events/{event.slug}/checkin/logout"' in page
+    assert 'class="site-header"' in page  # in the page, hidden by the kiosk's style sheet
+    answer = client.post(f"/events/{event.slug}/checkin/logout")
+    assert answer.status_code == 302
+    assert answer.headers["Location"].endswith(f"?next=/events/{event.slug}/checkin")
+    assert client.get(f"/events/{event.slug}/checkin").status_code == 401

@@ -98,7 +98,7 @@ def test_offline_scans_reload_and_drain_with_their_times(app, live_server, chrom
     green.wait_for(timeout=5_000)
     assert "Jan Bakker" in green.inner_text()
     assert page.locator("#ci-net").is_visible()
-    page.locator("#ci-queue").filter(has_text="1 check-ins waiting").wait_for()
+    page.locator("#ci-queue").filter(has_text="1 check-in waiting").wait_for()
     page.wait_for_timeout(3_100)  # past the repeat window
     scan(page, jan.ticket_code)
     amber = page.locator("#ci-result.ci-warn")

@@ -46,6 +46,8 @@ def strings() -> dict[str, str]:
         "walk_in_ok": _("Walk-in registered and checked in"),
         "undo_short": _("Undo"),
         "waiting": _("{count} check-ins waiting to be sent"),
+        "waiting_one": _("1 check-in waiting to be sent"),
+        "offline_ok": _("Offline: kept on this tablet and sent when the network is back."),
         "door_closed": _("This door has been closed"),
         "door_closed_detail": _("Ask the organiser for a new link or PIN."),
     }

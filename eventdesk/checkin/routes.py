@@ -1,7 +1,8 @@
 """The check-in page, opening a door with a link or a PIN, and leaving it."""
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user, logout_user
 
 from eventdesk.auth import throttle
 from eventdesk.checkin import doors, offline_shell
@@ -100,6 +101,19 @@ def leave(slug: str):
         forget_door(event)
         db.session.commit()
     return redirect(url_for("checkin.page", slug=event.slug))
+
+
+@bp.post("/events/<slug>/checkin/logout")
+def log_out(slug: str):
+    """Log the door account out and show the login form, which leads back to this door."""
+    event = _event_or_404(slug)
+    if ConfirmForm().validate_on_submit() and current_user.is_authenticated:
+        # As the site's own logout: every session of the account ends.
+        current_user.end_sessions()
+        db.session.commit()
+        logout_user()
+        flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login", next=url_for("checkin.page", slug=event.slug)))
 
 # The organiser's door management shares this blueprint.
 from eventdesk.checkin import doors_views  # noqa: E402,F401

@@ -316,7 +316,7 @@
       var text = (t.name + " " + t.organisation).toLowerCase();
       if (words.every(function (w) { return text.indexOf(w) !== -1; })) {
         found.push({ id: t.id, name: t.name, organisation: t.organisation, status: t.status,
-          checked_in_at: t.checked_in_at,
+          checked_in_at: t.checked_in_at, offline: true,
           checked_in_time: t.checked_in_at ? self.timeOf(t.checked_in_at) : null });
       }
     });

@@ -39,7 +39,7 @@
   function showQueue() {
     var waiting = door ? door.waiting : 0;
     var queue = $("ci-queue");
-    queue.textContent = fill(S.waiting, { count: waiting });
+    queue.textContent = waiting === 1 ? S.waiting_one : fill(S.waiting, { count: waiting });
     queue.hidden = waiting === 0;
     stats.tickets = door ? door.byId.size : 0;
     stats.waiting = waiting;
@@ -224,8 +224,9 @@
     // The undo button names the guest of the latest check-in, or nobody.
     if (answer.status !== "ok" && !(lastOk && lastOk.id === person.id)) { forgetUndo(); }
     if (answer.status === "ok") {
-      showResult("ok", S.ok, person.name, person.organisation, "");
-      if (person.id) { rememberUndo(person); }
+      showResult("ok", S.ok, person.name, person.organisation, answer.offline ? S.offline_ok : "");
+      // An offline check-in can be undone once it has reached the server.
+      if (person.id && !answer.offline) { rememberUndo(person); } else { forgetUndo(); }
       document.dispatchEvent(new CustomEvent("checkin:ok", { detail: person }));
     } else if (answer.reason === "already_checked_in") {
       showResult("warn", S.already_checked_in, person.name, person.organisation,
@@ -376,6 +377,8 @@
         inside.className = "ci-tag ci-tag-warn";
         inside.textContent = fill(S.in_at, { time: guest.checked_in_time });
         item.appendChild(inside);
+      }
+      if (guest.status === "confirmed" && guest.checked_in_time && !guest.offline) {
         var undo = document.createElement("button");
         undo.type = "button";
         undo.className = "ci-tool ci-undo-guest";
@@ -383,7 +386,7 @@
         undo.setAttribute("aria-label", fill(S.undo, { name: guest.name }));
         undo.addEventListener("click", function () { undoGuest(guest); });
         item.appendChild(undo);
-      } else {
+      } else if (guest.status === "confirmed" && !guest.checked_in_time) {
         var button = document.createElement("button");
         button.type = "button";
         button.className = "ci-primary";

@@ -7,6 +7,7 @@ from flask_login import login_required
 
 from eventdesk.checkin import doors
 from eventdesk.checkin.access import event_by_slug, may_manage
+from eventdesk.checkin.door_qr import qr_svg
 from eventdesk.checkin.forms import ConfirmForm, DoorForm
 from eventdesk.checkin.routes import bp
 from eventdesk.db import db, utcnow
@@ -32,6 +33,7 @@ def _render(event, form, issued=None, status=200):
         form=form,
         doors=doors.event_doors(event),
         issued=issued,
+        door_qr=qr_svg(issued["link"]) if issued else None,
         confirm=ConfirmForm(),
     ), status
 

@@ -8,6 +8,7 @@ from eventdesk.organiser import (  # noqa: F401  (register views)
     event_views,
     export_views,
     guest_views,
+    preview_views,
     privacy_views,
     question_views,
     words,

@@ -18,6 +18,8 @@ def _figures(event) -> dict:
     arrivals = dashboard.arrivals(event)
     organisations = dashboard.by_organisation(event)
     per_day = dashboard.registrations_per_day(event)
+    # Counted outside the ngettext call: a "_" inside it confuses the message extractor.
+    busy_days = sum(1 for _day, number in per_day if number)
     return {
         "counts": counts,
         "organisations": organisations,
@@ -30,7 +32,7 @@ def _figures(event) -> dict:
         "per_day": dashboard.bar_chart(
             per_day,
             ngettext("%(num)d day with registrations", "%(num)d days with registrations",
-                     sum(1 for _, number in per_day if number)),
+                     busy_days),
         ),
         "tallies": answer_tallies(event, current_language()),
         "arrivals": dashboard.bar_chart(

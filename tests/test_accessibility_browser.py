@@ -116,8 +116,6 @@ def test_axe_finds_nothing_on_any_page(browser, live_server, site, size):
     assert csp == []
 
 
-# The door page belongs to the offline door work (issue 14), which is changing its markup.
-@pytest.mark.xfail(strict=True, reason="door page has no <h1> (axe: page-has-heading-one)")
 def test_axe_finds_nothing_on_the_door_page(browser, live_server, site):
     from axe_playwright_python.sync_playwright import Axe
 

@@ -7,9 +7,11 @@ from browser_helpers import watch_csp
 from sqlalchemy import select
 
 from eventdesk.auth.models import Role
-from eventdesk.db import db
+from eventdesk.db import db, utcnow
 from eventdesk.events.models import Question, QuestionKind
+from eventdesk.invitations import service as invitations
 from eventdesk.messages.optout import opt_out_token
+from eventdesk.registration.confirm_links import confirmation_token
 from eventdesk.registration.models import Registration, RegistrationStatus
 
 pytestmark = pytest.mark.browser
@@ -34,7 +36,14 @@ def site(make_event):
               answers={str(event.questions[0].id): "yes"})
     add_guest(event, "Ada Byron", "ada@example.org", status=RegistrationStatus.WAITLISTED)
     add_guest(event, "Jan Jansen", "jan@example.org", status=RegistrationStatus.CANCELLED)
+    add_guest(event, "Piet Pending", "piet@example.org", status=RegistrationStatus.PENDING)
+    invitee = invitations.add_invitee(event, name="Ina", email="ina@example.org",
+                                      language="nl", extra_guests=1, now=utcnow())
     db.session.commit()
+    pending = db.session.scalars(
+        select(Registration).where(Registration.email == "piet@example.org")).one()
+    confirm = confirmation_token(pending)
+    answer = invitee.token
     make_user(Role.ADMIN, "admin@example.org")
     tokens = {
         r.email: r.manage_token for r in db.session.scalars(select(Registration))
@@ -49,7 +58,7 @@ def site(make_event):
         f"/r/{tokens['zoe@example.org']}/ticket", f"/r/{tokens['ada@example.org']}",
         f"/r/{tokens['jan@example.org']}", "/events/jubileum/registered",
         "/events/jubileum/confirm-your-address", "/no-such-page", "/login",
-        f"/messages/opt-out/{optout}",
+        f"/messages/opt-out/{optout}", f"/confirm/{confirm}", f"/i/{answer}",
     ]
     base = "/organiser/events/jubileum"
     organiser_pages = [

@@ -60,7 +60,7 @@ def test_a_guest_on_a_phone_registers_without_noticing_anything(
     page.get_by_label(re.compile("Ik ga ermee akkoord")).check()
     assert time.monotonic() - opened >= 3
     page.get_by_role("button", name="Aanmelden").click()
-    page.get_by_role("heading", name="Kijk in je mailbox").wait_for()
+    page.get_by_role("heading", name="Je bent aangemeld, Zoë de Vries!").wait_for()
     context.close()
 
     db.session.expire_all()

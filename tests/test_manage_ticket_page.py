@@ -38,3 +38,13 @@ def test_cancelling_shows_one_message_with_a_way_back(client, make_event, now):
     assert page.count('class="flash') == 0
     assert page.count('data-status="cancelled"') == 1
     assert "Toch weer aanmelden?" in page
+
+
+def test_manage_page_shows_the_short_code_the_door_accepts(client, make_event, now):
+    registration = _guest(make_event(), now)
+    page = client.get(f"/r/{registration.manage_token}",
+                      headers={"Accept-Language": "nl"}).get_data(as_text=True)
+
+    short = re.search(r'class="ticket-short-code">([A-Z2-7]{4}-[A-Z2-7]{4})<', page).group(1)
+    assert registration.ticket_code.startswith("ED1" + short.replace("-", ""))
+    assert "Korte code om bij de deur te typen:" in page

@@ -3,10 +3,12 @@
 from sqlalchemy import func, or_, select
 
 from eventdesk.checkin.scanlog import printable
+from eventdesk.checkin.service import AmbiguousShortCode, code_for_short
 from eventdesk.db import db
 from eventdesk.events.models import Event
 from eventdesk.inputs import normalize_email
 from eventdesk.registration.models import Registration, RegistrationStatus
+from eventdesk.tickets.codes import clean_short_code
 
 SEARCH_LIMIT = 20
 
@@ -23,6 +25,18 @@ def search(
     Without ``email_parts`` a word matches an email address only whole, so
     search cannot list who has an address at some domain.
     """
+    short = clean_short_code(query or "")
+    if short is not None:
+        # A short ticket code finds its guest only when no other ticket shares it.
+        try:
+            code = code_for_short(event, short)
+        except AmbiguousShortCode:
+            code = None
+        if code is not None:
+            return list(db.session.scalars(select(Registration).where(
+                Registration.event_id == event.id, Registration.ticket_code == code,
+                Registration.status != RegistrationStatus.PENDING,
+            )))
     words = printable(query or "", 200).split()[:4]
     if not words or sum(len(word) for word in words) < 2:
         return []

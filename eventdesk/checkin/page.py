@@ -23,6 +23,10 @@ def strings() -> dict[str, str]:
         "unconfirmed": _("Address not confirmed"),
         "unconfirmed_detail": _("This guest never confirmed their registration: no valid ticket."),
         "wrong_event": _("Ticket for another event"),
+        "ambiguous": _("Ambiguous short code: scan the QR"),
+        "ambiguous_detail": _(
+            "Two tickets share this short code. Scan the QR or type the full code."
+        ),
         "not_open": _("Check-in is not open yet"),
         "not_checked_in": _("Was not checked in"),
         "full": _("The event is full"),

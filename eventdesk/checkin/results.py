@@ -17,6 +17,8 @@ WAITLISTED = "waitlisted"
 # The guest never confirmed their address: the registration holds no ticket.
 UNCONFIRMED = "unconfirmed"
 WRONG_EVENT = "wrong_event"
+# A short code that two tickets of the event share: only the full code decides.
+AMBIGUOUS = "ambiguous"
 NOT_OPEN = "not_open"
 # Undo of a guest who is not checked in.
 NOT_CHECKED_IN = "not_checked_in"
@@ -26,7 +28,7 @@ ALREADY_REGISTERED = "already_registered"
 
 REASONS = (
     ALREADY_CHECKED_IN, UNKNOWN, CANCELLED, WAITLISTED, UNCONFIRMED, WRONG_EVENT, NOT_OPEN,
-    NOT_CHECKED_IN, FULL, ALREADY_REGISTERED,
+    NOT_CHECKED_IN, FULL, ALREADY_REGISTERED, AMBIGUOUS,
 )
 
 

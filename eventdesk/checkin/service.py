@@ -16,7 +16,12 @@ from eventdesk.checkin.scanlog import current_state, recorded
 from eventdesk.db import db
 from eventdesk.events.models import EventStatus
 from eventdesk.registration.models import Registration, RegistrationStatus
-from eventdesk.tickets.codes import clean_ticket_code, looks_like_ticket_code
+from eventdesk.tickets.codes import (
+    PREFIX,
+    clean_short_code,
+    clean_ticket_code,
+    looks_like_ticket_code,
+)
 
 # How long before the start the door opens, unless the caller says otherwise.
 DEFAULT_OPENS_BEFORE = timedelta(hours=12)
@@ -63,6 +68,32 @@ _EXPLAIN = (
     )
     .where(_REGISTRATIONS.c.ticket_code == bindparam("code"))
 )
+
+# The full codes of the event starting with a short code: two rows are enough
+# to know it is ambiguous.
+_BY_SHORT_CODE = (
+    select(_REGISTRATIONS.c.ticket_code)
+    .where(
+        _REGISTRATIONS.c.event_id == bindparam("event"),
+        _REGISTRATIONS.c.ticket_code.startswith(bindparam("short"), autoescape=False),
+    )
+    .limit(2)
+)
+
+
+class AmbiguousShortCode(Exception):
+    """Two tickets of the event share the short code typed."""
+
+
+def code_for_short(event: AnyEvent, short: str) -> str | None:
+    """Return the full ticket code of ``event`` with this (clean) short code, or None.
+
+    Raises AmbiguousShortCode when more than one ticket shares it.
+    """
+    codes = db.session.scalars(_BY_SHORT_CODE, {"event": event.id, "short": PREFIX + short}).all()
+    if len(codes) > 1:
+        raise AmbiguousShortCode(short)
+    return codes[0] if codes else None
 
 
 def checkin_open(event: AnyEvent, *, now: datetime, opens_before: timedelta | None) -> bool:
@@ -126,6 +157,13 @@ def check_in(event: AnyEvent, raw_code: str, *, door: AnyDoor, nonce: str | None
 
     def decide() -> r.Result:
         code = clean_ticket_code(raw)
+        short = None if looks_like_ticket_code(code) else clean_short_code(raw)
+        if short is not None:
+            # Typed by hand: the short code of a ticket of this event only.
+            try:
+                code = code_for_short(event, short) or ""
+            except AmbiguousShortCode:
+                return r.Result(r.ERROR, r.AMBIGUOUS)
         if not looks_like_ticket_code(code):
             return r.Result(r.ERROR, r.UNKNOWN)
         is_open = checkin_open(event, now=now, opens_before=opens_before)

@@ -35,6 +35,30 @@ def code_groups(code: str) -> list[str]:
     return [PREFIX] + [rest[i:i + 4] for i in range(0, len(rest), 4)]
 
 
+# The short form people type or read out: the first characters after the
+# prefix. 40 bits, so two tickets of one event share it only rarely; a lookup
+# by it must then refuse to guess.
+SHORT_LENGTH = 8
+_SHORT_RE = re.compile(rf"^[A-Z2-7]{{{SHORT_LENGTH}}}$")
+
+
+def short_code(code: str) -> str:
+    """Return the short form of a ticket code."""
+    return code[len(PREFIX):len(PREFIX) + SHORT_LENGTH]
+
+
+def short_code_display(code: str) -> str:
+    """Return the short form grouped for reading, e.g. ``ABCD-EFGH``."""
+    short = short_code(code)
+    return f"{short[:4]}-{short[4:]}"
+
+
+def clean_short_code(raw: str) -> str | None:
+    """Return the short code a person typed, normalised, or None if it is not one."""
+    code = re.sub(r"[\s-]+", "", raw or "").upper()[: SHORT_LENGTH + 2].translate(_LOOKALIKES)
+    return code if _SHORT_RE.match(code) else None
+
+
 def looks_like_ticket_code(code: str) -> bool:
     """Tell whether ``code`` has the shape of a ticket code."""
     return bool(_CODE_RE.match(code))

@@ -14,7 +14,7 @@ from eventdesk.tickets.calendar import (
     google_calendar_url,
     outlook_calendar_url,
 )
-from eventdesk.tickets.codes import code_groups
+from eventdesk.tickets.codes import code_groups, short_code_display
 from eventdesk.tickets.qr import qr_png
 
 bp = Blueprint("tickets", __name__)
@@ -81,6 +81,12 @@ def reissue(token: str):
 def code_groups_filter(code: str) -> list[str]:
     """Split a ticket code into groups that never break across lines."""
     return code_groups(code)
+
+
+@bp.app_template_filter("short_code")
+def short_code_filter(code: str) -> str:
+    """Return the short code people type at the door, grouped as ``XXXX-XXXX``."""
+    return short_code_display(code)
 
 
 @bp.app_template_global()

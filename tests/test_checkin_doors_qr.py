@@ -78,3 +78,53 @@ def test_copy_button_puts_the_link_on_the_clipboard(browser, live_server, app, m
     assert page.get_by_role("img", name="QR code of the door link for Zij-ingang").is_visible()
     context.close()
     assert csp == []
+
+
+@pytest.mark.browser
+def test_a_tablet_scanning_the_doors_page_qr_is_ready_to_scan(browser, live_server, app,
+                                                              make_event, now):
+    from io import BytesIO
+
+    from checkin_helpers import event_today, guest
+
+    event = event_today(make_event, now)
+    code = guest(event, "jan@example.org", now, name="Jan Bakker").ticket_code
+    slug = event.slug
+    make_user(Role.ORGANISER, "org@example.org", all_events=False, events=[event])
+    db.session.commit()
+    # The link is built on the site's public address: here, the test server.
+    app.config["BASE_URL"] = live_server
+    db.session.rollback()
+    organiser = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 800})
+    page = organiser.new_page()
+    csp = watch_csp(page)
+    page.goto(f"{live_server}/language/en?next=/organiser/")
+    page.get_by_label("Email address").fill("org@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name="Your events").wait_for()
+    page.goto(f"{live_server}/organiser/events/{slug}/doors")
+    page.get_by_label("Name").fill("Zij-ingang")
+    page.get_by_role("button", name="Create door").click()
+    # What the tablet's camera sees: the QR as the organiser's screen draws it.
+    shot = page.get_by_role("img", name="QR code of the door link for Zij-ingang").screenshot()
+    link = zxingcpp.read_barcode(Image.open(BytesIO(shot)).convert("L")).text
+    assert link == page.locator("#door-link").inner_text()
+    assert link.startswith(f"{live_server}/door/")
+    organiser.close()
+
+    tablet = browser.new_context(locale="en-GB", viewport={"width": 1024, "height": 768})
+    door = tablet.new_page()
+    csp += watch_csp(door)
+    door.goto(link)
+    assert f"/{slug}/" in door.url and "/door/" not in door.url
+    scanner = door.locator("#ci-code")
+    scanner.wait_for()
+    assert scanner.evaluate("el => el === document.activeElement")
+    door.keyboard.type(code)
+    door.keyboard.press("Enter")
+    green = door.locator("#ci-result.ci-ok")
+    green.wait_for(timeout=10_000)
+    assert "Jan Bakker" in green.inner_text()
+    tablet.close()
+    assert csp == []

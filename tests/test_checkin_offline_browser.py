@@ -14,6 +14,7 @@ from eventdesk.checkin.models import CheckinConflict, Door, Scan
 from eventdesk.db import db, utcnow
 from eventdesk.registration import service as registration_service
 from eventdesk.registration.models import Registration
+from eventdesk.tickets.codes import short_code_display
 
 pytestmark = pytest.mark.browser
 
@@ -189,3 +190,33 @@ def test_a_door_revoked_while_offline_is_refused_and_wiped(live_server, chromium
     db.session.expire_all()
     assert db.session.get(Registration, jan_id).checked_in_at is None
     assert db.session.scalar(select(Scan)) is None
+
+
+def test_a_short_code_checks_in_online_and_asks_for_the_qr_offline(live_server, chromium,
+                                                                  make_event, now):
+    event = event_today(make_event, utcnow())
+    jan = guest(event, "jan@example.org", utcnow(), name="Jan Bakker")
+    ada = guest(event, "ada@example.org", utcnow(), name="Ada Kort")
+    _, token = door_with_token(event, "Ingang 1", utcnow())
+    jan_short = short_code_display(jan.ticket_code).lower()
+    ada_short, ada_code = short_code_display(ada.ticket_code), ada.ticket_code
+    db.session.commit()
+
+    browser = chromium()
+    context, page, csp = open_door(browser, live_server, token)
+    ready_offline(page, 2)
+    scan(page, jan_short)
+    page.locator("#ci-result.ci-ok").filter(has_text="Jan Bakker").wait_for(timeout=10_000)
+    page.locator("#ci-result").click()
+
+    context.set_offline(True)
+    page.wait_for_timeout(3_100)  # past the repeat window
+    scan(page, ada_short)
+    red = page.locator("#ci-result.ci-error")
+    red.filter(has_text="Short codes need the network").wait_for(timeout=5_000)
+    assert "Scan the QR or type the full code." in red.inner_text()
+    page.locator("#ci-result").click()
+    scan(page, ada_code)
+    page.locator("#ci-result.ci-ok").filter(has_text="Ada Kort").wait_for(timeout=5_000)
+    context.close()
+    assert csp == []

@@ -27,6 +27,8 @@ def strings() -> dict[str, str]:
         "ambiguous_detail": _(
             "Two tickets share this short code. Scan the QR or type the full code."
         ),
+        "short_offline": _("Short codes need the network"),
+        "short_offline_detail": _("Scan the QR or type the full code."),
         "not_open": _("Check-in is not open yet"),
         "not_checked_in": _("Was not checked in"),
         "full": _("The event is full"),

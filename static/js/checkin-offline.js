@@ -5,6 +5,8 @@
 
   var LOOKALIKES = { "0": "O", "1": "I", "8": "B" };
   var PREFIX = "ED1";
+  // A short ticket code as typed (base32 and its look-alike digits).
+  var SHORT = /^[A-Z2-7018]{8}$/;
   var POLL_MS = 5000;
   var SAVE_MS = 1500;
 
@@ -232,6 +234,10 @@
   // Decide a scan from the snapshot, with the same reasons as the server.
   Door.prototype.decide = function (raw, nonce, ticketId) {
     var self = this;
+    // The snapshot holds hashes of full codes only: a short code needs the server.
+    if (ticketId == null && SHORT.test((raw || "").replace(/[\s-]+/g, "").toUpperCase())) {
+      return Promise.resolve(this.answer("error", "short_offline", null));
+    }
     var found = ticketId != null ? Promise.resolve(this.byId.get(ticketId))
       : codeHash(cleanCode(raw)).then(function (hash) { return self.byHash.get(hash); });
     return found.then(function (ticket) {

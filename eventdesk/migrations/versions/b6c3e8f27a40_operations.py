@@ -1,7 +1,7 @@
 """operations: when a worker last finished an outbox pass
 
 Revision ID: b6c3e8f27a40
-Revises: 9d2f6a15e7b3
+Revises: 7b4e9c03d5f1
 Create Date: 2026-12-02 01:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b6c3e8f27a40'
-down_revision = '9d2f6a15e7b3'
+down_revision = '7b4e9c03d5f1'
 branch_labels = None
 depends_on = None
 

@@ -3,13 +3,14 @@
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort
+from flask import Blueprint, abort, g
 from flask_login import current_user, login_required
 from sqlalchemy import Select, exists, select
 
 from eventdesk.auth.models import Role, User, event_organisers
 from eventdesk.db import db
 from eventdesk.events.models import Event
+from eventdesk.extensions import login_manager
 
 BACK_OFFICE = (Role.ADMIN, Role.ORGANISER)
 
@@ -81,3 +82,31 @@ def grant_event(user: User, event: Event) -> None:
     """Make a chosen-events organiser an organiser of ``event`` too."""
     if user.role == Role.ORGANISER and not user.all_events and event not in user.events:
         user.events.append(event)
+
+
+def managed_event_blueprint(name: str, import_name: str, section: str) -> Blueprint:
+    """Make a blueprint under ``/organiser/events/<slug>/<section>`` whose views read ``g.event``.
+
+    Every request is checked before its view: visitors go to the login page and
+    accounts that do not manage the event get 403, so no view can forget it.
+    """
+    bp = Blueprint(name, import_name, url_prefix=f"/organiser/events/<slug>/{section}")
+
+    @bp.url_value_preprocessor
+    def take_slug(endpoint, values) -> None:
+        g.event = None
+        g.event_slug = values.pop("slug", "")
+
+    @bp.before_request
+    def require_event_access():
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        g.event = managed_event_or_403(g.event_slug)
+        return None
+
+    @bp.url_defaults
+    def keep_slug(endpoint, values) -> None:
+        if "slug" not in values and getattr(g, "event", None) is not None:
+            values["slug"] = g.event.slug
+
+    return bp

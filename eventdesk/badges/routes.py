@@ -1,45 +1,18 @@
 """Back-office badge pages: settings, the night's sheet and one guest's label."""
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from eventdesk.auth.permissions import BACK_OFFICE, managed_event_or_403
+from eventdesk.auth.permissions import managed_event_blueprint
 from eventdesk.badges import layouts, service
 from eventdesk.badges.forms import SettingsForm
 from eventdesk.badges.responses import pdf_response
 from eventdesk.db import db
-from eventdesk.extensions import login_manager
 from eventdesk.i18n import current_language
 from eventdesk.organiser.attendees import ListQuery
 from eventdesk.registration.models import Registration
 
-bp = Blueprint("badges", __name__, url_prefix="/organiser/events/<slug>/badges")
-
-
-@bp.url_value_preprocessor
-def take_slug(endpoint, values) -> None:
-    """Keep the event's slug for the access check; the views read ``g.event``."""
-    g.event = None
-    g.event_slug = values.pop("slug", "")
-
-
-@bp.url_defaults
-def add_slug(endpoint, values) -> None:
-    """Fill in the current event's slug when a link leaves it out."""
-    if "slug" not in values and getattr(g, "event_slug", None):
-        values["slug"] = g.event_slug
-
-
-@bp.before_request
-def require_event_access():
-    """Send visitors to the login page; refuse events this account does not manage."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if current_user.role not in BACK_OFFICE:
-        abort(403)
-    g.event = managed_event_or_403(g.event_slug)
-    return None
+bp = managed_event_blueprint("badges", __name__, "badges")
 
 
 def _show_qr(settings) -> bool:

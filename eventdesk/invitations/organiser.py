@@ -6,7 +6,6 @@ import secrets
 from datetime import UTC
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     flash,
@@ -19,11 +18,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user
 
-from eventdesk.auth.permissions import BACK_OFFICE, managed_event_or_403
+from eventdesk.auth.permissions import managed_event_blueprint
 from eventdesk.db import db, utcnow
-from eventdesk.extensions import login_manager
 from eventdesk.invitations import export, sending, service
 from eventdesk.invitations.csvfile import CsvError
 from eventdesk.invitations.forms import (
@@ -36,35 +33,8 @@ from eventdesk.invitations.forms import (
 from eventdesk.invitations.models import Invitee
 from eventdesk.organiser.asking import asks_first
 
-bp = Blueprint(
-    "invitation_admin", __name__, url_prefix="/organiser/events/<slug>/invitations"
-)
+bp = managed_event_blueprint("invitation_admin", __name__, "invitations")
 LIST_LIMIT = 500
-
-
-@bp.url_value_preprocessor
-def take_slug(endpoint, values) -> None:
-    """Keep the event's slug for the access check; the views read ``g.event``."""
-    g.event = None
-    g.event_slug = values.pop("slug", "")
-
-
-@bp.before_request
-def require_event_access():
-    """Send visitors to the login page; refuse events this account does not manage."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if current_user.role not in BACK_OFFICE:
-        abort(403)
-    g.event = managed_event_or_403(g.event_slug)
-    return None
-
-
-@bp.url_defaults
-def keep_slug(endpoint, values) -> None:
-    """Fill in the current event's slug for links between these pages."""
-    if "slug" not in values and getattr(g, "event", None) is not None:
-        values["slug"] = g.event.slug
 
 
 def _settings_form() -> SettingsForm:

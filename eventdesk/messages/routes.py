@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from eventdesk.auth.permissions import BACK_OFFICE, managed_event_or_403
+from eventdesk.auth.permissions import managed_event_blueprint
 from eventdesk.db import db, utcnow
 from eventdesk.events.models import Event
-from eventdesk.extensions import csrf, login_manager
+from eventdesk.extensions import csrf
 from eventdesk.invitations.models import Invitee
 from eventdesk.messages import compose, schedule, service
 from eventdesk.messages.forms import AUDIENCES, ActionForm, ComposeForm, ReminderForm
@@ -18,33 +18,8 @@ from eventdesk.messages.models import MessageBatch
 from eventdesk.messages.optout import read_token
 from eventdesk.messages.rendering import TEST_KIND, test_draft
 
-bp = Blueprint("message_admin", __name__, url_prefix="/organiser/events/<slug>/messages")
+bp = managed_event_blueprint("message_admin", __name__, "messages")
 guest_bp = Blueprint("messages", __name__, url_prefix="/messages")
-
-
-@bp.url_value_preprocessor
-def take_slug(endpoint, values) -> None:
-    """Keep the event's slug for the access check; the views read ``g.event``."""
-    g.event = None
-    g.event_slug = values.pop("slug", "")
-
-
-@bp.before_request
-def require_event_access():
-    """Send visitors to the login page; refuse events this account does not manage."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if current_user.role not in BACK_OFFICE:
-        abort(403)
-    g.event = managed_event_or_403(g.event_slug)
-    return None
-
-
-@bp.url_defaults
-def keep_slug(endpoint, values) -> None:
-    """Fill in the current event's slug for links between these pages."""
-    if "slug" not in values and getattr(g, "event", None) is not None:
-        values["slug"] = g.event.slug
 
 
 @bp.app_template_global()

@@ -13,8 +13,9 @@ from eventdesk.checkin.models import Door
 from eventdesk.db import db
 from eventdesk.events.models import Question, QuestionKind
 from eventdesk.organiser.commands import export_command
-from eventdesk.organiser.export import export_chunks, guard
+from eventdesk.organiser.export import export_chunks
 from eventdesk.registration.models import RegistrationStatus
+from eventdesk.spreadsheet import guard
 
 HOSTILE = '=HYPERLINK("http://x";"y")'
 

@@ -12,7 +12,7 @@ from eventdesk.invitations import csvfile, service
 from eventdesk.invitations.csvfile import CsvError
 from eventdesk.invitations.export import csv_lines
 from eventdesk.invitations.models import Invitee
-from eventdesk.organiser.export import guard
+from eventdesk.spreadsheet import guard
 
 
 @pytest.fixture(autouse=True)

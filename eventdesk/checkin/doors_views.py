@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
+from eventdesk.asking import asks_first
 from eventdesk.checkin import doors
 from eventdesk.checkin.access import event_by_slug, may_manage
 from eventdesk.checkin.door_qr import qr_svg
@@ -12,7 +13,6 @@ from eventdesk.checkin.forms import ConfirmForm, DoorForm
 from eventdesk.checkin.routes import bp
 from eventdesk.db import db, utcnow
 from eventdesk.links import external_url
-from eventdesk.organiser.asking import asks_first
 
 PREFIX = "/organiser/events/<slug>/doors"
 

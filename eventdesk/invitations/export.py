@@ -12,8 +12,8 @@ from sqlalchemy.orm import aliased
 from eventdesk.db import db
 from eventdesk.events.models import Event
 from eventdesk.invitations.models import Invitee
-from eventdesk.organiser.export import guard
 from eventdesk.registration.models import Registration, RegistrationStatus
+from eventdesk.spreadsheet import guard
 
 EXPORT_HEADER = ("name", "email", "organisation", "language", "extra_guests_allowed",
                  "answer", "answered_at", "decline_message", "invited_at", "companions")

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from eventdesk.asking import asks_first
 from eventdesk.auth.permissions import managed_event_blueprint
 from eventdesk.db import db, utcnow
 from eventdesk.invitations import export, sending, service
@@ -31,7 +32,6 @@ from eventdesk.invitations.forms import (
     UploadForm,
 )
 from eventdesk.invitations.models import Invitee
-from eventdesk.organiser.asking import asks_first
 
 bp = managed_event_blueprint("invitation_admin", __name__, "invitations")
 LIST_LIMIT = 500

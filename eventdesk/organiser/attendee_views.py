@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from eventdesk.asking import asks_first
 from eventdesk.checkin import offline
 from eventdesk.checkin.models import Door, Scan
 from eventdesk.db import db, utcnow
@@ -13,7 +14,6 @@ from eventdesk.i18n import current_language
 from eventdesk.mail.models import OutboxMessage
 from eventdesk.organiser import guest_news
 from eventdesk.organiser.answers import labelled_answers
-from eventdesk.organiser.asking import asks_first
 from eventdesk.organiser.attendees import ListQuery, attendee_page
 from eventdesk.organiser.blueprint import bp
 from eventdesk.organiser.forms import AddGuestForm

@@ -6,7 +6,6 @@ guarded against formula injection.
 """
 
 import csv
-import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -18,10 +17,9 @@ from eventdesk.db import db
 from eventdesk.events.models import Event
 from eventdesk.organiser.answers import answer_text
 from eventdesk.registration.models import Registration, RegistrationStatus
+from eventdesk.spreadsheet import guard
 
 BOM = "\ufeff"
-# OWASP's list: these start a formula (or hide one after a line break) in spreadsheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 BATCH = 1000
 
 
@@ -39,25 +37,6 @@ class PlainCSV(ExcelNL):
 
 
 DIALECTS = {"excel": ExcelNL, "csv": PlainCSV}
-
-
-def guard(value: str | None) -> str:
-    """Make a typed-in value inert in a spreadsheet: a leading ' before a formula start.
-
-    A phone number such as ``+31 6 12345678`` is left alone: digits, spaces and
-    ``+ - ( ) . /`` can name no function, cell, link or command, so at worst a
-    spreadsheet does sums with them; an apostrophe there would only spoil the number.
-    """
-    if not value:
-        return ""
-    if value[0] in _STARTS and not _PHONE_LIKE.fullmatch(value):
-        return "'" + value
-    return value
-
-
-_STARTS = frozenset(FORMULA_STARTS)
-# A leading + or -, then only digits and phone punctuation, with at least one digit.
-_PHONE_LIKE = re.compile(r"[+-][0-9 ().+/-]*[0-9][0-9 ().+/-]*")
 
 
 class _LocalTimes:

@@ -6,10 +6,10 @@ from flask import Response, flash, g, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from eventdesk.asking import asks_first
 from eventdesk.db import db, utcnow
 from eventdesk.i18n import current_language
 from eventdesk.organiser import privacy
-from eventdesk.organiser.asking import asks_first
 from eventdesk.organiser.attendee_views import _registration, guest_name
 from eventdesk.organiser.blueprint import bp
 from eventdesk.organiser.forms import RetentionForm

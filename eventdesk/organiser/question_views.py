@@ -4,11 +4,11 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from eventdesk.asking import asks_first
 from eventdesk.db import db
 from eventdesk.events.models import Question, QuestionKind
 from eventdesk.i18n import current_language
 from eventdesk.organiser import question_service as service
-from eventdesk.organiser.asking import asks_first
 from eventdesk.organiser.blueprint import bp
 from eventdesk.organiser.forms import QuestionForm, choice_lines
 

@@ -27,8 +27,8 @@ from eventdesk.badges import layouts, service
 from eventdesk.db import db, utcnow
 from eventdesk.events.models import Event, EventStatus
 from eventdesk.organiser.attendees import ListQuery
+from eventdesk.registration.codes import new_ticket_code
 from eventdesk.registration.models import Registration, RegistrationStatus
-from eventdesk.tickets.codes import new_ticket_code
 from eventdesk.wallet import apple, google
 from eventdesk.wallet.facts import pass_facts
 from eventdesk.wallet.settings import wallets

@@ -113,8 +113,8 @@ def _seed(count: int):
     """Create an event with ``count`` confirmed guests (no mail); return them."""
     from eventdesk.db import db
     from eventdesk.events.models import Event, EventStatus
+    from eventdesk.registration.codes import new_ticket_code
     from eventdesk.registration.models import Registration, RegistrationStatus
-    from eventdesk.tickets.codes import new_ticket_code
 
     now = datetime.now(UTC)
     event = Event(
@@ -141,8 +141,9 @@ def bench_render(app, *, mails: int, rounds: int) -> dict:
     """Return render rates: complete ticket mails and the QR PNG alone."""
     from flask_babel import force_locale
 
+    from eventdesk.registration.guest_mail import MailText
     from eventdesk.tickets.calendar import Method
-    from eventdesk.tickets.mails import MailText, build_guest_mail
+    from eventdesk.tickets.mails import build_guest_mail
     from eventdesk.tickets.qr import qr_png
 
     with app.app_context():
@@ -181,7 +182,7 @@ def bench_deliver(folder: Path, *, mails: int) -> dict:
     from eventdesk.db import db
     from eventdesk.mail.models import OutboxMessage, OutboxStatus
     from eventdesk.mail.worker import run_worker
-    from eventdesk.tickets import notify
+    from eventdesk.registration import notify
 
     sink = SmtpSink()
     try:

@@ -11,8 +11,8 @@ from eventdesk.checkin import doors
 from eventdesk.db import db, utcnow
 from eventdesk.events.models import Event, EventStatus, Question, QuestionKind
 from eventdesk.mail.models import OutboxMessage, OutboxStatus
+from eventdesk.registration.codes import new_ticket_code
 from eventdesk.registration.models import Registration, RegistrationStatus
-from eventdesk.tickets.codes import new_ticket_code
 
 SECRET_KEY = "benchmark-secret-key-not-for-production-0123456789"
 # The servers listen on loopback; links and trusted hosts come from this address.

@@ -45,8 +45,8 @@ def add_guest(event, name: str, email: str, *, status=None, organisation: str = 
               answers=None, created_at=None):
     """Insert a registration directly (no mail), confirmed unless told otherwise."""
     from eventdesk.db import utcnow
+    from eventdesk.registration.codes import new_ticket_code
     from eventdesk.registration.models import Registration, RegistrationStatus
-    from eventdesk.tickets.codes import new_ticket_code
 
     status = status or RegistrationStatus.CONFIRMED
     moment = created_at or utcnow()

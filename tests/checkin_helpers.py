@@ -5,8 +5,8 @@ from datetime import timedelta
 from eventdesk.checkin import doors
 from eventdesk.db import db
 from eventdesk.events.service import take_seat
+from eventdesk.registration.codes import new_ticket_code
 from eventdesk.registration.models import Registration, RegistrationStatus
-from eventdesk.tickets.codes import new_ticket_code
 
 
 def event_today(make_event, now, **fields):

@@ -8,7 +8,7 @@ from eventdesk.badges import text as fitting
 from eventdesk.badges.layouts import LAYOUTS
 from eventdesk.badges.rendering import BadgeData, render
 from eventdesk.badges.service import surname_key
-from eventdesk.tickets.codes import new_ticket_code
+from eventdesk.registration.codes import new_ticket_code
 
 NAMES = [
     ("Zoë de Vries", "Tata Steel"),

@@ -13,8 +13,8 @@ from eventdesk.checkin import doors
 from eventdesk.checkin.models import CheckinConflict, Door, Scan
 from eventdesk.db import db, utcnow
 from eventdesk.registration import service as registration_service
+from eventdesk.registration.codes import short_code_display
 from eventdesk.registration.models import Registration
-from eventdesk.tickets.codes import short_code_display
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ from eventdesk.checkin import results as r
 from eventdesk.checkin.models import Scan
 from eventdesk.checkin.walkin import walk_in
 from eventdesk.db import db
-from eventdesk.tickets.codes import short_code, short_code_display
+from eventdesk.registration.codes import short_code, short_code_display
 
 
 def scan(event, code, door, now, nonce=None, **kwargs):

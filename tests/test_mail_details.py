@@ -87,7 +87,7 @@ def _calendars(message):
 def test_the_change_mail_says_what_changed(app, smtp, make_event, now):
     from datetime import timedelta
 
-    from eventdesk.tickets import notify
+    from eventdesk.registration import notify
 
     event = make_event(title_en="Jubilee")
     service.register(event, name="Zoë", email="zoe@example.org", language="en", now=now)

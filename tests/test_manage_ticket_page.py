@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from eventdesk.db import db
 from eventdesk.registration import service
+from eventdesk.registration.codes import clean_ticket_code
 from eventdesk.registration.models import Registration
-from eventdesk.tickets.codes import clean_ticket_code
 
 
 def _guest(event, now):

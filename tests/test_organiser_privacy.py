@@ -13,8 +13,8 @@ from eventdesk.db import db, utcnow
 from eventdesk.mail.models import OutboxMessage
 from eventdesk.organiser import privacy
 from eventdesk.organiser.commands import privacy_purge_command
+from eventdesk.registration import notify
 from eventdesk.registration.models import Registration, RegistrationStatus
-from eventdesk.tickets import notify
 
 # The confirmation page's answer: irreversible actions ask first.
 YES = {"confirmed": "yes"}

@@ -13,8 +13,7 @@ from sqlalchemy import select
 from eventdesk.db import db
 from eventdesk.events.models import EventStatus
 from eventdesk.mail.models import OutboxMessage
-from eventdesk.registration import service
-from eventdesk.tickets import notify
+from eventdesk.registration import notify, service
 
 
 @pytest.fixture
@@ -234,7 +233,7 @@ def test_qr_matrix_is_the_one_qrcode_chooses():
     import qrcode
     from qrcode.constants import ERROR_CORRECT_M
 
-    from eventdesk.tickets.codes import new_ticket_code
+    from eventdesk.registration.codes import new_ticket_code
     from eventdesk.tickets.qr import qr_matrix
 
     samples = [new_ticket_code() for _ in range(40)] + ["x", "https://example.org/" + "y" * 200]

@@ -165,9 +165,10 @@ def ticket_mail_text(app, registration) -> str:
     from email import message_from_bytes, policy
 
     from eventdesk.db import utcnow
+    from eventdesk.registration.guest_mail import MailText
     from eventdesk.tickets import mails
 
-    text = mails.MailText(subject="Ticket", heading="Ticket", with_ticket=True)
+    text = MailText(subject="Ticket", heading="Ticket", with_ticket=True)
     with app.test_request_context():
         raw = mails.build_guest_mail(registration, text, now=utcnow()).raw
     message = message_from_bytes(raw, policy=policy.default)

@@ -7,8 +7,8 @@ from eventdesk.checkin.service import AmbiguousShortCode, code_for_short
 from eventdesk.db import db
 from eventdesk.events.models import Event
 from eventdesk.inputs import normalize_email
+from eventdesk.registration.codes import clean_short_code
 from eventdesk.registration.models import Registration, RegistrationStatus
-from eventdesk.tickets.codes import clean_short_code
 
 SEARCH_LIMIT = 20
 

@@ -23,8 +23,8 @@ from eventdesk.checkin.models import CheckinConflict, ConflictKind, Door, ScanAc
 from eventdesk.checkin.scanlog import recorded
 from eventdesk.checkin.service import checkin_open, registration_of
 from eventdesk.db import db
+from eventdesk.registration.codes import clean_ticket_code
 from eventdesk.registration.models import Registration, RegistrationStatus
-from eventdesk.tickets.codes import clean_ticket_code
 
 # A change committed up to this long after its updated_at stamp still reaches
 # every door: each delta repeats the changes of this window before its cursor.

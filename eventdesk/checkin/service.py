@@ -15,13 +15,13 @@ from eventdesk.checkin.models import Door, ScanAction
 from eventdesk.checkin.scanlog import current_state, recorded
 from eventdesk.db import db
 from eventdesk.events.models import EventStatus
-from eventdesk.registration.models import Registration, RegistrationStatus
-from eventdesk.tickets.codes import (
+from eventdesk.registration.codes import (
     PREFIX,
     clean_short_code,
     clean_ticket_code,
     looks_like_ticket_code,
 )
+from eventdesk.registration.models import Registration, RegistrationStatus
 
 # How long before the start the door opens, unless the caller says otherwise.
 DEFAULT_OPENS_BEFORE = timedelta(hours=12)

@@ -13,10 +13,10 @@ from eventdesk.db import db
 from eventdesk.events.models import Event
 from eventdesk.events.service import take_seat
 from eventdesk.inputs import normalize_email
+from eventdesk.registration.codes import new_ticket_code
 from eventdesk.registration.confirmation import withdraw_pending
 from eventdesk.registration.models import Registration, RegistrationStatus
 from eventdesk.registration.service import find_registration
-from eventdesk.tickets.codes import new_ticket_code
 
 
 def _force_seat(event: Event) -> None:

@@ -19,10 +19,10 @@ from eventdesk.mail.mime import OutgoingMail
 from eventdesk.mail.models import OutboxMessage
 from eventdesk.messages.audience import opted_out
 from eventdesk.messages.optout import opt_out_url
+from eventdesk.registration.guest_mail import MailText, queue_guest_mail
 from eventdesk.registration.models import Registration
 from eventdesk.tickets.calendar import Method
-from eventdesk.tickets.drafts import queue_guest_mail
-from eventdesk.tickets.mails import MailText, event_facts, organiser_reply_to
+from eventdesk.tickets.mails import event_facts, organiser_reply_to
 
 # Stand-ins rendered into the templates once per language, replaced per invitee:
 # rendering every invitation in full would make a list of thousands slow.

@@ -18,8 +18,8 @@ from eventdesk.invitations import mails
 from eventdesk.invitations.models import Answer, Invitee
 from eventdesk.invitations.service import InvitationError
 from eventdesk.registration import service as registration_service
+from eventdesk.registration.codes import new_ticket_code
 from eventdesk.registration.models import Registration, RegistrationStatus
-from eventdesk.tickets.codes import new_ticket_code
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 

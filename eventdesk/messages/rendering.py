@@ -24,10 +24,11 @@ from eventdesk.mail.models import OutboxMessage
 from eventdesk.messages.audience import opted_out
 from eventdesk.messages.models import BatchKind, BatchStatus, MessageBatch
 from eventdesk.messages.optout import opt_out_url
+from eventdesk.registration.guest_mail import MailText
 from eventdesk.registration.models import Registration, RegistrationStatus
 from eventdesk.tickets.calendar import Method
 from eventdesk.tickets.drafts import Superseded, Unrenderable
-from eventdesk.tickets.mails import MailText, _template_gettext, build_guest_mail, event_facts
+from eventdesk.tickets.mails import _template_gettext, build_guest_mail, event_facts
 
 NAME, MANAGE_LINK = "{name}", "{manage_link}"
 

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from eventdesk.db import db
 from eventdesk.events.models import Event, QuestionKind
+from eventdesk.registration.codes import new_ticket_code
 from eventdesk.registration.models import Registration, RegistrationStatus
-from eventdesk.tickets.codes import new_ticket_code
 
 FIRST = ["Anouk", "Bram", "Chantal", "Daan", "Eline", "Fatima", "Gijs", "Hanneke", "Işıl", "Joris",
          "Kees", "Lotte", "Mehmet", "Noor", "Özlem", "Pieter", "Renée", "Sven", "Thijs", "Zoë"]

@@ -3,8 +3,8 @@
 from datetime import datetime
 
 from eventdesk.events.models import Event
+from eventdesk.registration import notify
 from eventdesk.registration.models import Registration
-from eventdesk.tickets import notify
 from eventdesk.tickets.service import resend_ticket as _resend_ticket
 
 

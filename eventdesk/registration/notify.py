@@ -3,7 +3,7 @@
 Every function writes to the outbox in the caller's transaction, so the mail
 goes out if and only if the change is committed. Mails are in the guest's
 language. They are queued as drafts and rendered by the outbox worker (see
-``eventdesk.tickets.drafts``).
+``eventdesk.registration.guest_mail``).
 """
 
 from collections.abc import Iterator
@@ -19,10 +19,13 @@ from eventdesk.events import display
 from eventdesk.events.models import Event
 from eventdesk.mail.models import OutboxMessage
 from eventdesk.registration.confirm_links import pending_lifetime
+from eventdesk.registration.guest_mail import (
+    INVITE_CANCEL,
+    INVITE_REQUEST,
+    MailText,
+    queue_guest_mail,
+)
 from eventdesk.registration.models import Registration, RegistrationStatus
-from eventdesk.tickets.calendar import Method
-from eventdesk.tickets.drafts import queue_guest_mail
-from eventdesk.tickets.mails import MailText
 
 
 @contextmanager
@@ -33,7 +36,7 @@ def _guest_language(registration: Registration) -> Iterator[str]:
 
 
 def _with_ticket(subject: str, heading: str, *paragraphs: str) -> MailText:
-    return MailText(subject, heading, list(paragraphs), with_ticket=True, invite=Method.REQUEST)
+    return MailText(subject, heading, list(paragraphs), with_ticket=True, invite=INVITE_REQUEST)
 
 
 def registration_confirmed(registration: Registration) -> None:
@@ -157,7 +160,7 @@ def details_changed(registration: Registration) -> None:
             [_("Your registration is now in the name of %(name)s. The invite in this mail "
                "updates the entry in your calendar; your ticket stays the same.",
                name=registration.name)],
-            invite=Method.REQUEST,
+            invite=INVITE_REQUEST,
         ))
 
 
@@ -179,7 +182,7 @@ def registration_cancelled(registration: Registration, *, was_confirmed: bool) -
             _("Your registration has been cancelled"),
             [_("You are no longer registered. You can register again on the event page "
                "while places are available.")],
-            invite=Method.CANCEL if was_confirmed else None,
+            invite=INVITE_CANCEL if was_confirmed else None,
         ))
 
 
@@ -265,6 +268,6 @@ def event_cancelled(event: Event) -> int:
                 _("The event has been cancelled"),
                 [_("We are sorry: the organiser has cancelled this event. "
                    "Your ticket is no longer needed.")],
-                invite=Method.CANCEL if was_confirmed else None,
+                invite=INVITE_CANCEL if was_confirmed else None,
             ))
     return len(confirmed) + len(waiting)

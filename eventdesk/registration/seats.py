@@ -11,10 +11,10 @@ from sqlalchemy import func, select, update
 from eventdesk.db import db
 from eventdesk.events.models import Event
 from eventdesk.events.service import release_seat, take_seat
+from eventdesk.registration import notify
+from eventdesk.registration.codes import new_ticket_code
 from eventdesk.registration.errors import NoSeatFree, NotWaitlisted
 from eventdesk.registration.models import Registration, RegistrationStatus
-from eventdesk.tickets import notify
-from eventdesk.tickets.codes import new_ticket_code
 
 
 def seat_or_waitlist(

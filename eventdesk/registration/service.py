@@ -23,6 +23,7 @@ from eventdesk.events.service import (
 )
 from eventdesk.inputs import normalize_email
 from eventdesk.mail.outbox import drop_queued_mail
+from eventdesk.registration import notify
 from eventdesk.registration.errors import (
     AlreadyCancelled,
     AlreadyRegistered,
@@ -41,7 +42,6 @@ from eventdesk.registration.seats import (
     promote_waitlisted,
     seat_or_waitlist,
 )
-from eventdesk.tickets import notify
 
 
 @dataclass(frozen=True)

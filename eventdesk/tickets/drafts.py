@@ -21,10 +21,10 @@ from eventdesk.db import db
 from eventdesk.events.models import EventStatus
 from eventdesk.mail.mime import OutgoingMail
 from eventdesk.mail.models import OutboxMessage
-from eventdesk.mail.outbox import enqueue_draft
+from eventdesk.registration.guest_mail import MailText
 from eventdesk.registration.models import Registration
 from eventdesk.tickets.calendar import Method
-from eventdesk.tickets.mails import MailText, build_guest_mail
+from eventdesk.tickets.mails import build_guest_mail
 
 
 class Superseded(Exception):
@@ -33,24 +33,6 @@ class Superseded(Exception):
 
 class Unrenderable(Exception):
     """The draft can no longer be rendered (its registration is gone)."""
-
-
-def queue_guest_mail(registration: Registration, kind: str, text: MailText) -> None:
-    """Queue a guest mail in the current transaction, to be rendered by the worker."""
-    draft = {
-        "subject": text.subject,
-        "heading": text.heading,
-        "paragraphs": list(text.paragraphs),
-        "with_ticket": text.with_ticket,
-        "invite": text.invite.value if text.invite else None,
-        "status": registration.status.value,
-        "ticket_code": registration.ticket_code if text.with_ticket else None,
-        "confirm_link": text.confirm_link,
-    }
-    enqueue_draft(
-        draft, kind=kind, registration=registration,
-        recipient=registration.email, subject=text.subject,
-    )
 
 
 def _check_current(registration: Registration, draft: dict) -> None:

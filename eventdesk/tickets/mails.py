@@ -15,7 +15,6 @@ The MIME shape works in Gmail, Outlook and Apple Mail::
 Gmail strips ``data:`` images, so the QR travels as a cid: part.
 """
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app, render_template
@@ -30,24 +29,11 @@ from eventdesk.mail import mime
 from eventdesk.mail.address import mail_address, new_message_id, sender_address
 from eventdesk.mail.mime import OutgoingMail
 from eventdesk.registration import confirm_links
+from eventdesk.registration.guest_mail import MailText
 from eventdesk.registration.models import Registration
 from eventdesk.tickets.calendar import Method, build_invite
 from eventdesk.tickets.qr import qr_png
 from eventdesk.wallet.routes import wallet_links
-
-
-@dataclass(frozen=True)
-class MailText:
-    """What one kind of guest mail says, already translated."""
-
-    subject: str
-    heading: str
-    paragraphs: list[str] = field(default_factory=list)
-    with_ticket: bool = False
-    invite: Method | None = None
-    # A pending registration's mail: the link that confirms the address, instead
-    # of the manage link (there is nothing to manage until then).
-    confirm_link: bool = False
 
 
 def event_facts(event: Event, language: str) -> dict:
@@ -129,9 +115,10 @@ def build_guest_mail(registration: Registration, text: MailText, *, now: datetim
     else:
         alternatives.append(html)
     if text.invite:
-        invite = build_invite(registration, method=text.invite, now=now)
+        method = Method(text.invite)
+        invite = build_invite(registration, method=method, now=now)
         alternatives.append(
-            mime.text_part(invite.decode("utf-8"), "calendar", method=text.invite.value)
+            mime.text_part(invite.decode("utf-8"), "calendar", method=method.value)
         )
         attachments.append(mime.file_part(invite, "ics", filename="invite.ics"))
     body = mime.multipart("alternative", *alternatives)

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from eventdesk.db import db, utcnow
 from eventdesk.events import display
 from eventdesk.i18n import current_language
+from eventdesk.registration.codes import code_groups, short_code_display
 from eventdesk.registration.models import Registration
 from eventdesk.tickets import service
 from eventdesk.tickets.calendar import (
@@ -14,7 +15,6 @@ from eventdesk.tickets.calendar import (
     google_calendar_url,
     outlook_calendar_url,
 )
-from eventdesk.tickets.codes import code_groups, short_code_display
 from eventdesk.tickets.qr import qr_png
 
 bp = Blueprint("tickets", __name__)

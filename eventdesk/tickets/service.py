@@ -9,9 +9,9 @@ from sqlalchemy import select, update
 
 from eventdesk.db import db, utcnow
 from eventdesk.events.models import Event
+from eventdesk.registration import notify
+from eventdesk.registration.codes import new_ticket_code
 from eventdesk.registration.models import Registration, RegistrationStatus
-from eventdesk.tickets import notify
-from eventdesk.tickets.codes import new_ticket_code
 
 
 class TicketError(Exception):

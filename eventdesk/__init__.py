@@ -59,8 +59,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     requestguard.init_app(app)
 
     from eventdesk.auth.routes import bp as auth_bp
-    from eventdesk.badges import door as badge_door
     from eventdesk.badges import routes as badge_routes
+    from eventdesk.checkin import badge_routes as badge_door
     from eventdesk.checkin.api import bp as checkin_api_bp
     from eventdesk.checkin.routes import bp as checkin_bp
     from eventdesk.events.routes import bp as events_bp

@@ -9,7 +9,7 @@ from eventdesk.badges.forms import SettingsForm
 from eventdesk.badges.responses import pdf_response
 from eventdesk.db import db
 from eventdesk.i18n import current_language
-from eventdesk.organiser.attendees import ListQuery
+from eventdesk.registration.listing import ListQuery
 from eventdesk.registration.models import Registration
 
 bp = managed_event_blueprint("badges", __name__, "badges")

@@ -8,7 +8,7 @@ from eventdesk.badges import layouts, rendering
 from eventdesk.badges.models import BadgeSettings
 from eventdesk.db import db
 from eventdesk.events.models import Event
-from eventdesk.organiser import attendees
+from eventdesk.registration.listing import ListQuery, conditions
 from eventdesk.registration.models import Registration, RegistrationStatus
 
 SORTS = ("surname", "organisation")
@@ -74,14 +74,14 @@ def sort_key(sort: str):
     return lambda r: surname_key(r.name)
 
 
-def guests_for_badges(event: Event, query: attendees.ListQuery, *, sort: str) -> list[Registration]:
+def guests_for_badges(event: Event, query: ListQuery, *, sort: str) -> list[Registration]:
     """Return the confirmed guests of ``event`` matching ``query`` (the attendee list's filter)."""
-    confirmed = attendees.ListQuery(
+    confirmed = ListQuery(
         search=query.search, status=RegistrationStatus.CONFIRMED.value, checked=query.checked
     )
     guests = db.session.scalars(
         select(Registration).where(
-            *attendees.conditions(event, confirmed), Registration.ticket_code.is_not(None)
+            *conditions(event, confirmed), Registration.ticket_code.is_not(None)
         )
     ).all()
     return sorted(guests, key=sort_key(sort if sort in SORTS else "surname"))

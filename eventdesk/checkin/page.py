@@ -4,7 +4,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
-from eventdesk.badges import door as badges_door
+from eventdesk.checkin import badge_routes
 from eventdesk.checkin.models import Door
 from eventdesk.events.models import Event
 
@@ -81,5 +81,5 @@ def page_config(event: Event, door: Door) -> dict:
         "csrf": generate_csrf(),
         "door": door.name,
         "strings": strings(),
-        "badges": badges_door.door_config(event),
+        "badges": badge_routes.door_config(event),
     }

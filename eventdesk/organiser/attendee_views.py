@@ -14,10 +14,11 @@ from eventdesk.i18n import current_language
 from eventdesk.mail.models import OutboxMessage
 from eventdesk.organiser import guest_news
 from eventdesk.organiser.answers import labelled_answers
-from eventdesk.organiser.attendees import ListQuery, attendee_page
+from eventdesk.organiser.attendees import attendee_page
 from eventdesk.organiser.blueprint import bp
 from eventdesk.organiser.forms import AddGuestForm
 from eventdesk.registration import errors, seats, service
+from eventdesk.registration.listing import ListQuery
 from eventdesk.registration.models import Registration, RegistrationStatus
 
 

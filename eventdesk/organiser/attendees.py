@@ -1,59 +1,17 @@
-"""The attendee list: search, filters, sorting and pages, done in the database."""
+"""The attendee list's pages: the list query's guests, counted and paged in the database."""
 
 from dataclasses import dataclass
 from math import ceil
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, select
 
 from eventdesk.checkin.models import Door
 from eventdesk.db import db
 from eventdesk.events.models import Event
-from eventdesk.inputs import strict_int
-from eventdesk.registration.models import Registration, RegistrationStatus
+from eventdesk.registration.listing import ListQuery, conditions
+from eventdesk.registration.models import Registration
 
 PER_PAGE = 50
-SORTS = {
-    "registered": Registration.id,
-    "name": func.lower(Registration.name),
-    "organisation": func.lower(Registration.organisation),
-    "status": Registration.status,
-    "checked_in": Registration.checked_in_at,
-}
-STATUSES = {s.value for s in RegistrationStatus}
-
-
-@dataclass(frozen=True)
-class ListQuery:
-    """What the organiser asked the list for, already cleaned."""
-
-    search: str = ""
-    status: str = ""
-    checked: str = ""
-    sort: str = "registered"
-    descending: bool = False
-    page: int = 1
-
-    @classmethod
-    def from_args(cls, args) -> "ListQuery":
-        """Read the query string; unknown or malformed values fall back to the defaults."""
-        page = args.get("page", "1")
-        return cls(
-            search=args.get("q", "").strip()[:200],
-            status=args.get("status", "") if args.get("status") in STATUSES else "",
-            checked=args.get("checked", "") if args.get("checked") in ("yes", "no") else "",
-            sort=args.get("sort", "") if args.get("sort") in SORTS else "registered",
-            descending=args.get("order") == "desc",
-            page=strict_int(page, minimum=1, maximum=1_000_000) or 1,
-        )
-
-    def args(self, **changes) -> dict:
-        """Return the query string for this list with ``changes`` applied."""
-        values = {
-            "q": self.search, "status": self.status, "checked": self.checked, "sort": self.sort,
-            "order": "desc" if self.descending else "", "page": self.page,
-        }
-        values.update(changes)
-        return {key: value for key, value in values.items() if value not in ("", None, 1)}
 
 
 @dataclass(frozen=True)
@@ -64,51 +22,17 @@ class Page:
     pages: int
 
 
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def conditions(event: Event, query: ListQuery) -> list:
-    """Return the WHERE clauses for the registrations that match the search and filters."""
-    clauses = [Registration.event_id == event.id]
-    if query.search:
-        pattern = _like(query.search)
-        clauses.append(
-            or_(
-                func.lower(Registration.name).like(pattern, escape="\\"),
-                Registration.email_normalized.like(pattern, escape="\\"),
-                func.lower(Registration.organisation).like(pattern, escape="\\"),
-                Registration.ticket_code == query.search.upper().replace(" ", ""),
-            )
-        )
-    if query.status:
-        clauses.append(Registration.status == RegistrationStatus(query.status))
-    if query.checked == "yes":
-        clauses.append(Registration.checked_in_at.is_not(None))
-    elif query.checked == "no":
-        clauses.append(Registration.checked_in_at.is_(None))
-    return clauses
-
-
-def filtered(event: Event, query: ListQuery) -> Select:
-    """Return the registrations of ``event`` that match the search and filters."""
-    return select(Registration).where(*conditions(event, query))
-
-
 def attendee_page(event: Event, query: ListQuery, *, per_page: int = PER_PAGE) -> Page:
     """Return one page of the list, with each guest's check-in door name."""
     clauses = conditions(event, query)
     total = db.session.scalar(select(func.count(Registration.id)).where(*clauses)) or 0
     pages = max(ceil(total / per_page), 1)
     page = min(query.page, pages)
-    order = SORTS[query.sort]
-    order = order.desc() if query.descending else order.asc()
     rows = db.session.execute(
         select(Registration, Door.name)
         .where(*clauses)
         .outerjoin(Door, Door.id == Registration.checked_in_door_id)
-        .order_by(order, Registration.id)
+        .order_by(query.order(), Registration.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()

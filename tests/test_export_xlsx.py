@@ -136,3 +136,19 @@ def test_libreoffice_shows_the_zero_and_no_apostrophe(app, event, tmp_path):
     assert zoe[8] == "10-01-2031 16:02"
     assert evil[1] == HOSTILE and evil[11] == "+31 6 12345678" and evil[12] == "@SUM(A1)"
     assert not any(text.startswith("'") for row in shown for text in row)
+
+
+def test_markup_spaces_and_control_characters_stay_text(app, event):
+    guest = add_guest(event, " Ann & <Bob> ", "ann@example.org", organisation="R&D\x07 _x0041_")
+    db.session.commit()
+    with app.test_request_context():
+        buffer = io.BytesIO()
+        write_workbook(event, buffer, language="nl")
+    book = openpyxl.load_workbook(buffer)
+    sheet = book["Deelnemers"]
+    row = next(r for r in sheet.iter_rows(values_only=True) if r[2] == guest.email)
+    assert row[1] == " Ann & <Bob> "
+    # Excel's own escapes: a control character as _x0007_, a literal "_x0041_" with
+    # its underscore escaped, so Excel shows exactly what was typed.
+    assert row[3] == "R&D_x0007_ _x005F_x0041_"
+    assert sheet.auto_filter.ref == "A1:M5" and sheet.freeze_panes == "A2"

@@ -1,6 +1,6 @@
 """Attendee pages: the list, one registration's detail, and the organiser's actions."""
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -23,10 +23,8 @@ from eventdesk.registration.models import Registration, RegistrationStatus
 
 
 def _registration(registration_id: int) -> Registration:
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != g.event.id:
-        abort(404)
-    return registration
+    return db.first_or_404(select(Registration).where(
+        Registration.id == registration_id, Registration.event_id == g.event.id))
 
 
 @bp.get("/events/<slug>/attendees")

@@ -1,7 +1,8 @@
 """Back-office badge pages: settings, the night's sheet and one guest's label."""
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from eventdesk.auth.permissions import managed_event_blueprint
 from eventdesk.badges import layouts, service
@@ -72,9 +73,8 @@ def sheet():
 def single(registration_id: int):
     """Send one guest's badge, on a label (or the layout asked for)."""
     event = g.event
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
+    registration = db.first_or_404(select(Registration).where(
+        Registration.id == registration_id, Registration.event_id == event.id))
     settings = service.settings_for(event)
     layout = layouts.layout_named(request.args.get("layout"), default=settings.label_layout)
     try:

@@ -9,13 +9,15 @@ from sqlalchemy import bindparam, select
 
 from eventdesk import ratelimit
 from eventdesk.auth.models import Role
+from eventdesk.auth.permissions import can_manage_event
 from eventdesk.auth.throttle import key
 from eventdesk.checkin import doors
 from eventdesk.checkin.bearer import AnyDoor, AnyEvent, scanner_at
 from eventdesk.checkin.models import Door
-from eventdesk.db import SAFE_METHODS, db, utcnow
+from eventdesk.db import db, utcnow
 from eventdesk.events.models import Event, EventStatus
 from eventdesk.extensions import csrf
+from eventdesk.sqlite_tuning import SAFE_METHODS
 
 SESSION_KEY = "doors"
 # How long a door opened by link or PIN stays open in one browser. Also how
@@ -56,21 +58,6 @@ def opens_before() -> timedelta | None:
         return None
     hours = current_app.config.get("CHECKIN_OPENS_HOURS_BEFORE", 12)
     return None if hours is None else timedelta(hours=float(hours))
-
-
-def may_manage(event: Event) -> bool:
-    """Tell whether the logged-in account may manage the doors of ``event``."""
-    user = current_user
-    if not user.is_authenticated:
-        return False
-    if user.role == Role.ADMIN:
-        return True
-    if user.role != Role.ORGANISER:
-        return False
-    # Organisers may be limited to chosen events (back office); unlimited otherwise.
-    if getattr(user, "all_events", True):
-        return True
-    return event in getattr(user, "events", [])
 
 
 def may_scan_as_door_staff(event: Event) -> bool:
@@ -155,7 +142,7 @@ def door_for_request(event: Event, *, check_csrf: bool = False) -> Door | None:
         return door if door is not None and door.event_id == event.id else None
     door = _session_door(event)
     if door is None and current_user.is_authenticated and (
-        may_scan_as_door_staff(event) or may_manage(event)
+        may_scan_as_door_staff(event) or can_manage_event(current_user, event)
     ):
         writes = request.method not in SAFE_METHODS
         door = doors.door_for_user(event, current_user, now=utcnow(), create=writes)

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, Response, abort, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from eventdesk.badges import layouts, service
 from eventdesk.badges.responses import pdf_response
@@ -36,9 +37,8 @@ def badge(slug: str, registration_id: int):
     if door is None:
         db.session.commit()  # what door_for_request counted stays counted
         return Response(_("Open the door page first."), status=401, mimetype="text/plain")
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
+    registration = db.first_or_404(select(Registration).where(
+        Registration.id == registration_id, Registration.event_id == event.id))
     settings = service.settings_for(event)
     try:
         data = service.single_pdf(

@@ -4,12 +4,14 @@ from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
+from sqlalchemy import select
 
 from eventdesk.asking import asks_first
+from eventdesk.auth.permissions import managed_event_or_403
 from eventdesk.checkin import doors
-from eventdesk.checkin.access import event_by_slug, may_manage
 from eventdesk.checkin.door_qr import qr_svg
 from eventdesk.checkin.forms import ConfirmForm, DoorForm
+from eventdesk.checkin.models import Door
 from eventdesk.checkin.routes import bp
 from eventdesk.db import db, utcnow
 from eventdesk.links import external_url
@@ -17,13 +19,8 @@ from eventdesk.links import external_url
 PREFIX = "/organiser/events/<slug>/doors"
 
 
-def _managed_event(slug: str):
-    event = event_by_slug(slug)
-    if event is None:
-        abort(404)
-    if not may_manage(event):
-        abort(403)
-    return event
+def _door(event, door_id: int) -> Door:
+    return db.first_or_404(select(Door).where(Door.id == door_id, Door.event_id == event.id))
 
 
 def _render(event, form, issued=None, status=200):
@@ -54,14 +51,14 @@ def _issue(door, *, with_pin: bool) -> dict:
 @login_required
 def doors_index(slug: str):
     """List the doors of an event."""
-    return _render(_managed_event(slug), DoorForm())
+    return _render(managed_event_or_403(slug), DoorForm())
 
 
 @bp.post(PREFIX)
 @login_required
 def doors_create(slug: str):
     """Create a door; its link and PIN are shown once, as only hashes are kept."""
-    event = _managed_event(slug)
+    event = managed_event_or_403(slug)
     form = DoorForm()
     if not form.validate_on_submit():
         return _render(event, form, status=422)
@@ -78,11 +75,8 @@ def doors_create(slug: str):
 
 def door_name(slug: str, door_id: int) -> str:
     """Name the door a confirmation page is about (after the access check)."""
-    g.event = _managed_event(slug)
-    door = db.session.get(doors.Door, door_id)
-    if door is None or door.event_id != g.event.id:
-        abort(404)
-    return door.name
+    g.event = managed_event_or_403(slug)
+    return _door(g.event, door_id).name
 
 
 @bp.post(PREFIX + "/<int:door_id>/renew")
@@ -95,9 +89,9 @@ def door_name(slug: str, door_id: int) -> str:
 )
 def doors_renew(slug: str, door_id: int):
     """Give a door a new link and PIN, ending the old ones."""
-    event = _managed_event(slug)
-    door = db.session.get(doors.Door, door_id)
-    if door is None or door.event_id != event.id or not door.active:
+    event = managed_event_or_403(slug)
+    door = _door(event, door_id)
+    if not door.active:
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -116,10 +110,8 @@ def doors_renew(slug: str, door_id: int):
 )
 def doors_revoke(slug: str, door_id: int):
     """Revoke a door: its link, token, PIN and open sessions stop working."""
-    event = _managed_event(slug)
-    door = db.session.get(doors.Door, door_id)
-    if door is None or door.event_id != event.id:
-        abort(404)
+    event = managed_event_or_403(slug)
+    door = _door(event, door_id)
     if ConfirmForm().validate_on_submit():
         doors.revoke_door(door, now=utcnow())
         db.session.commit()

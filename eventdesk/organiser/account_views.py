@@ -1,6 +1,6 @@
 """Account management pages, for admins only."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy import select
@@ -69,9 +69,7 @@ def account_new():
 @require_role(Role.ADMIN)
 def account_edit(user_id: int):
     """Change an account's role, events, state or password."""
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
+    user = db.get_or_404(User, user_id)
     form = _form(user)
     form.email.data = user.email  # the address is the login name: it does not change here
     if form.validate_on_submit():

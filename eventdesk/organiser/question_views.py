@@ -1,8 +1,9 @@
 """The questions editor pages."""
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from eventdesk.asking import asks_first
 from eventdesk.db import db
@@ -14,10 +15,8 @@ from eventdesk.organiser.forms import QuestionForm, choice_lines
 
 
 def _question(question_id: int) -> Question:
-    question = db.session.get(Question, question_id)
-    if question is None or question.event_id != g.event.id:
-        abort(404)
-    return question
+    return db.first_or_404(
+        select(Question).where(Question.id == question_id, Question.event_id == g.event.id))
 
 
 def _values(form: QuestionForm) -> dict:

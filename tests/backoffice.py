@@ -43,22 +43,26 @@ def csrf_token(client, path: str) -> str:
 
 def add_guest(event, name: str, email: str, *, status=None, organisation: str = "",
               answers=None, created_at=None):
-    """Insert a registration directly (no mail), confirmed unless told otherwise."""
+    """Register a guest through the front door (no mail), confirmed unless told otherwise.
+
+    A confirmed guest gets a seat even past the capacity; a cancelled one is
+    registered (waiting) and then cancelled.
+    """
     from eventdesk.db import utcnow
-    from eventdesk.registration.codes import new_ticket_code
-    from eventdesk.registration.models import Registration, RegistrationStatus
+    from eventdesk.registration.admission import Guest, admit
+    from eventdesk.registration.models import RegistrationStatus
+    from eventdesk.registration.seats import Seating
+    from eventdesk.registration.service import withdraw
 
     status = status or RegistrationStatus.CONFIRMED
     moment = created_at or utcnow()
-    registration = Registration(
-        event=event, status=status, name=name, email=email, email_normalized=email.lower(),
-        organisation=organisation, answers=dict(answers or {}), consented_at=moment,
-        created_at=moment,
-        confirmed_at=moment if status == RegistrationStatus.CONFIRMED else None,
-        ticket_code=new_ticket_code() if status == RegistrationStatus.CONFIRMED else None,
-    )
-    db.session.add(registration)
-    if status == RegistrationStatus.CONFIRMED:
-        event.confirmed_count += 1
+    seating = {
+        RegistrationStatus.CONFIRMED: Seating.FORCED,
+        RegistrationStatus.PENDING: Seating.CONFIRM_ADDRESS,
+    }.get(status, Seating.WAITLIST)
+    guest = Guest(name=name, email=email, organisation=organisation, answers=dict(answers or {}))
+    registration = admit(event, guest, now=moment, seating=seating).registration
+    if status == RegistrationStatus.CANCELLED:
+        withdraw(registration, now=moment)
     db.session.commit()
     return registration

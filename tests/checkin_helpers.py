@@ -4,9 +4,8 @@ from datetime import timedelta
 
 from eventdesk.checkin import doors
 from eventdesk.db import db
-from eventdesk.events.service import take_seat
-from eventdesk.registration.codes import new_ticket_code
-from eventdesk.registration.models import Registration, RegistrationStatus
+from eventdesk.registration.admission import Guest, admit
+from eventdesk.registration.models import RegistrationStatus
 
 
 def event_today(make_event, now, **fields):
@@ -19,24 +18,12 @@ def event_today(make_event, now, **fields):
 def guest(event, email, now, *, name="Zoë de Vries", organisation=""):
     """Register a guest (confirmed while seats last, else waiting) and commit.
 
-    Built here rather than through the registration service so these tests do
-    not depend on the guest mails.
+    Through the registration front door, but without the notify step, so
+    these tests do not depend on the guest mails.
     """
-    seated = take_seat(event)
-    registration = Registration(
-        event_id=event.id,
-        status=RegistrationStatus.CONFIRMED if seated else RegistrationStatus.WAITLISTED,
-        name=name,
-        email=email,
-        email_normalized=email.lower(),
-        organisation=organisation,
-        ticket_code=new_ticket_code() if seated else None,
-        consented_at=now,
-        confirmed_at=now if seated else None,
-    )
-    db.session.add(registration)
+    outcome = admit(event, Guest(name=name, email=email, organisation=organisation), now=now)
     db.session.commit()
-    return registration
+    return outcome.registration
 
 
 def cancel(registration, now):

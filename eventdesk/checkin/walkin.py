@@ -3,32 +3,19 @@
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
-
 from eventdesk.checkin import results as r
 from eventdesk.checkin.models import Door, ScanAction
 from eventdesk.checkin.scanlog import recorded
 from eventdesk.checkin.service import DEFAULT_OPENS_BEFORE, checkin_open
 from eventdesk.db import db
 from eventdesk.events.models import Event
-from eventdesk.events.service import take_seat
 from eventdesk.inputs import normalize_email
-from eventdesk.registration.codes import new_ticket_code
+from eventdesk.registration.admission import Guest, admit, find_registration
 from eventdesk.registration.confirmation import withdraw_pending
-from eventdesk.registration.models import Registration, RegistrationStatus
-from eventdesk.registration.service import find_registration
-
-
-def _force_seat(event: Event) -> None:
-    # take_seat refuses past capacity; an explicit, logged override counts the
-    # guest anyway so "expected" and the seat counter stay true.
-    table = Event.__table__
-    db.session.execute(
-        update(table)
-        .where(table.c.id == event.id)
-        .values(confirmed_count=table.c.confirmed_count + 1)
-    )
-    db.session.expire(event, ["confirmed_count"])
+from eventdesk.registration.errors import NoSeatFree
+from eventdesk.registration.models import RegistrationStatus
+from eventdesk.registration.outcomes import Happened
+from eventdesk.registration.seats import Seating
 
 
 def walk_in(event: Event, *, name: str, email: str = "", organisation: str = "",
@@ -49,32 +36,30 @@ def walk_in(event: Event, *, name: str, email: str = "", organisation: str = "",
             if existing is not None and not (unconfirmed and withdraw_pending(existing)):
                 return r.Result(r.ERROR, r.ALREADY_REGISTERED, existing,
                                 checked_in_at=existing.checked_in_at)
-        forced = False
-        if not take_seat(event):
-            if not override:
-                return r.Result(r.ERROR, r.FULL)
-            _force_seat(event)
-            forced = True
-        registration = Registration(
-            event_id=event.id,
-            status=RegistrationStatus.CONFIRMED,
-            name=name,
-            email=email,
-            # Without an address each walk-in still needs a distinct key.
-            email_normalized=normalize_email(email) if email else f"walk-in:{uuid.uuid4().hex}",
-            organisation=organisation,
-            language=language,
-            ticket_code=new_ticket_code(),
-            consented_at=now,
-            created_at=now,
-            confirmed_at=now,
-            checked_in_at=now,
-            checked_in_door_id=door.id,
-        )
-        db.session.add(registration)
+        try:
+            # An override counts the guest past the capacity, explicitly and
+            # logged, so "expected" and the seat counter stay true.
+            outcome = admit(
+                event,
+                Guest(name=name, email=email, organisation=organisation, language=language),
+                now=now,
+                seating=Seating.FORCED if override else Seating.REQUIRED,
+                # Without an address each walk-in still needs a distinct key.
+                key=normalize_email(email) if email else f"walk-in:{uuid.uuid4().hex}",
+                start_again=(),
+            )
+        except NoSeatFree:
+            return r.Result(r.ERROR, r.FULL)
+        registration = outcome.registration
+        if outcome.happened == Happened.REPEATED:
+            # Registered by another request a moment ago.
+            return r.Result(r.ERROR, r.ALREADY_REGISTERED, registration,
+                            checked_in_at=registration.checked_in_at)
+        registration.checked_in_at = now
+        registration.checked_in_door_id = door.id
         db.session.flush()
         return r.Result(r.OK, None, registration, checked_in_at=now, door=door.name,
-                        override=forced)
+                        override=outcome.forced)
 
     return recorded(event, door, action=ScanAction.WALK_IN, raw=name, nonce=nonce, now=now,
                     decide=decide)

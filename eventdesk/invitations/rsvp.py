@@ -9,17 +9,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from eventdesk.db import db
-from eventdesk.events.service import RegistrationWindow, registration_window, take_seat
+from eventdesk.events.service import RegistrationWindow, registration_window
 from eventdesk.inputs import normalize_email
 from eventdesk.invitations import mails
 from eventdesk.invitations.models import Answer, Invitee
 from eventdesk.invitations.service import InvitationError
 from eventdesk.registration import service as registration_service
-from eventdesk.registration.codes import new_ticket_code
+from eventdesk.registration.admission import Guest, admit
+from eventdesk.registration.errors import NoSeatFree
 from eventdesk.registration.models import Registration, RegistrationStatus
+from eventdesk.registration.outcomes import Happened
+from eventdesk.registration.seats import Seating
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 
@@ -125,47 +127,33 @@ def _add_companion(guest: Registration, companion: Companion, *, now: datetime) 
     # is registered already turn the guest away: that would tell anyone with
     # an invitation who else is coming. Such a companion is registered (and
     # mailed) just like any other, under a key of their own.
-    key = normalize_email(own_address) if own_address else ""
-    if not key or registration_service.find_registration(guest.event, own_address) is not None:
-        key = _companion_key()
-    registration = _companion(guest, companion, key, now=now)
+    key = normalize_email(own_address) if own_address else _companion_key()
+    details = Guest(
+        name=companion.name.strip(),
+        email=own_address or guest.email,
+        organisation=guest.organisation,
+        language=guest.language,
+    )
+    # A companion of a confirmed guest needs a seat; one of a waiting guest waits too.
+    seating = (
+        Seating.REQUIRED if guest.status == RegistrationStatus.CONFIRMED else Seating.WAITLIST
+    )
     try:
-        with db.session.begin_nested():
-            db.session.add(registration)
-    except IntegrityError:
-        # Registered just now by a request running alongside: as above.
-        registration = _companion(guest, companion, _companion_key(), now=now)
-        db.session.add(registration)
-    if guest.status == RegistrationStatus.CONFIRMED:
-        if not take_seat(guest.event):
-            raise NotEnoughSeats(guest.event.seats_left or 0)
-        registration.status = RegistrationStatus.CONFIRMED
-        registration.confirmed_at = now
-        registration.ticket_code = new_ticket_code()
-    db.session.flush()
+        outcome = admit(guest.event, details, now=now, seating=seating, key=key,
+                        companion_of=guest, start_again=())
+        if outcome.happened == Happened.REPEATED:
+            # The address is registered already (perhaps just now, alongside).
+            outcome = admit(guest.event, details, now=now, seating=seating,
+                            key=_companion_key(), companion_of=guest, start_again=())
+    except NoSeatFree:
+        raise NotEnoughSeats(guest.event.seats_left or 0) from None
+    registration = outcome.registration
     mails.companion_ticket(registration, guest, own_address=bool(own_address))
     return registration
 
 
 def _companion_key() -> str:
     return f"companion:{uuid.uuid4().hex}"
-
-
-def _companion(guest: Registration, companion: Companion, key: str, *,
-               now: datetime) -> Registration:
-    return Registration(
-        event=guest.event,
-        status=RegistrationStatus.WAITLISTED,
-        name=companion.name.strip(),
-        email=companion.email.strip() or guest.email,
-        email_normalized=key,
-        organisation=guest.organisation,
-        language=guest.language,
-        answers={},
-        consented_at=now,
-        created_at=now,
-        companion_of_id=guest.id,
-    )
 
 
 def decline(invitee: Invitee, *, message: str = "", now: datetime) -> None:

@@ -118,7 +118,7 @@ def promote_attendee(slug: str, registration_id: int):
     """Give a guest on the waiting list a seat."""
     registration = _registration(registration_id)
     try:
-        seats.promote(registration, now=utcnow())
+        service.promote(registration, now=utcnow())
     except seats.NoSeatFree:
         db.session.rollback()
         flash(_("No seat is free. Raise the capacity first."), "error")

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from eventdesk.db import db
 from eventdesk.events.models import Event, QuestionKind
-from eventdesk.registration.codes import new_ticket_code
-from eventdesk.registration.models import Registration, RegistrationStatus
+from eventdesk.registration.admission import Guest, admit
+from eventdesk.registration.models import Registration
 
 FIRST = ["Anouk", "Bram", "Chantal", "Daan", "Eline", "Fatima", "Gijs", "Hanneke", "Işıl", "Joris",
          "Kees", "Lotte", "Mehmet", "Noor", "Özlem", "Pieter", "Renée", "Sven", "Thijs", "Zoë"]
@@ -27,18 +27,13 @@ def seed_demo_guests(event: Event, *, now: datetime, count: int = 48) -> int:
     for number in range(count):
         name = f"{FIRST[number % len(FIRST)]} {LAST[(number * 7) % len(LAST)]}"
         email = f"{name.split()[0].lower()}.{number}@example.org"
-        waiting = event.capacity is not None and event.confirmed_count >= event.capacity
         moment = now - timedelta(days=rnd.randint(1, 40), minutes=rnd.randint(0, 600))
-        db.session.add(Registration(
-            event=event, name=name, email=email, email_normalized=email,
-            organisation=rnd.choice(ORGANISATIONS), language=rnd.choice(["nl", "nl", "en"]),
-            answers=_answers(event, rnd),
-            status=RegistrationStatus.WAITLISTED if waiting else RegistrationStatus.CONFIRMED,
-            ticket_code=None if waiting else new_ticket_code(),
-            consented_at=moment, created_at=moment, confirmed_at=None if waiting else moment,
-        ))
-        if not waiting:
-            event.confirmed_count += 1
+        guest = Guest(
+            name=name, email=email, organisation=rnd.choice(ORGANISATIONS),
+            language=rnd.choice(["nl", "nl", "en"]), answers=_answers(event, rnd),
+        )
+        # A seat while seats last, then the waiting list; registered at ``moment``.
+        admit(event, guest, now=moment)
         added += 1
     db.session.flush()
     return added

@@ -14,7 +14,7 @@ from eventdesk.auth.models import User
 from eventdesk.auth.permissions import grant_event
 from eventdesk.db import db
 from eventdesk.events.models import Event, EventStatus, Question
-from eventdesk.registration.seats import promote_waitlisted
+from eventdesk.registration.service import promote_waitlisted
 
 # Fields a guest's calendar and ticket mail show: changing them is news to guests.
 GUEST_FACING = ("starts_at", "ends_at", "venue", "address", "timezone", "title_nl", "title_en")

@@ -9,10 +9,12 @@ from sqlalchemy import delete, exists, update
 
 from eventdesk.db import db
 from eventdesk.mail.models import OutboxMessage
+from eventdesk.registration import notify
+from eventdesk.registration.admission import admission
 from eventdesk.registration.confirm_links import pending_lifetime
 from eventdesk.registration.models import Registration, RegistrationStatus
-from eventdesk.registration.seats import seat_or_waitlist
-from eventdesk.registration.service import admission
+from eventdesk.registration.outcomes import Outcome
+from eventdesk.registration.seats import Seating, settle
 
 _registrations = Registration.__table__
 _outbox = OutboxMessage.__table__
@@ -48,7 +50,9 @@ def confirm_address(registration: Registration, *, now: datetime) -> bool:
     # Note: the waiting list is ordered by id, so a guest who confirms into a
     # full event waits behind those who registered before their first try,
     # not before their click; a confirmation usually follows within minutes.
-    seat_or_waitlist(registration, now=now, waitlist_only=waitlist_only)
+    seating = Seating.WAITLIST if waitlist_only else Seating.IF_FREE
+    happened, _ = settle(registration, now=now, seating=seating)
+    notify.announce(Outcome(registration, happened, new_row=False))
     return True
 
 

@@ -1,5 +1,8 @@
 """Queue the guest mails that follow from registration and event changes.
 
+``announce`` is the one step that turns what the registration rules did (an
+``Outcome``) into mail; the other functions queue the mails of single actions.
+
 Every function writes to the outbox in the caller's transaction, so the mail
 goes out if and only if the change is committed. Mails are in the guest's
 language. They are queued as drafts and rendered by the outbox worker (see
@@ -26,6 +29,7 @@ from eventdesk.registration.guest_mail import (
     queue_guest_mail,
 )
 from eventdesk.registration.models import Registration, RegistrationStatus
+from eventdesk.registration.outcomes import Happened, Outcome
 
 
 @contextmanager
@@ -33,6 +37,31 @@ def _guest_language(registration: Registration) -> Iterator[str]:
     """Speak the guest's language inside the block; yield the event title in it."""
     with force_locale(registration.language):
         yield registration.event.title(registration.language)
+
+
+def announce(*outcomes: Outcome) -> None:
+    """Queue the mail each outcome calls for, in the guest's language."""
+    for outcome in outcomes:
+        registration = outcome.registration
+        match outcome.happened:
+            case Happened.SEATED:
+                registration_confirmed(registration)
+            case Happened.WAITLISTED:
+                registration_waitlisted(registration)
+            case Happened.PENDING:
+                address_confirmation(registration, fresh=outcome.new_row)
+            case Happened.REPEATED if registration.status in (
+                RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED
+            ):
+                registration_repeated(registration)
+            case Happened.PROMOTED:
+                registration_promoted(registration)
+            case Happened.CANCELLED:
+                registration_cancelled(registration, was_confirmed=outcome.was_confirmed)
+            case Happened.RENAMED:
+                details_changed(registration)
+        for guest in outcome.promoted:
+            registration_promoted(guest)
 
 
 def _with_ticket(subject: str, heading: str, *paragraphs: str) -> MailText:

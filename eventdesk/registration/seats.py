@@ -1,40 +1,56 @@
 """Seats and the waiting list: who gets a seat, in what order, and promotion.
 
-Seats are claimed with the event's conditional counter UPDATE (see
-``events.service.take_seat``), never by counting rows in Python.
+Seats are claimed through the event's seat counter (``events.service``:
+a conditional counter UPDATE), never by counting rows in Python. The rules
+here return what happened and queue no mail (see ``registration.outcomes``).
 """
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import func, select, update
 
 from eventdesk.db import db
 from eventdesk.events.models import Event
-from eventdesk.events.service import release_seat, take_seat
-from eventdesk.registration import notify
+from eventdesk.events.service import force_seat, release_seat, take_seat
 from eventdesk.registration.codes import new_ticket_code
 from eventdesk.registration.errors import NoSeatFree, NotWaitlisted
 from eventdesk.registration.models import Registration, RegistrationStatus
+from eventdesk.registration.outcomes import Happened
+
+__all__ = ["NoSeatFree", "NotWaitlisted", "Seating"]
 
 
-def seat_or_waitlist(
-    registration: Registration, *, now: datetime, waitlist_only: bool = False
-) -> None:
-    """Confirm ``registration`` if it gets a seat, else put it on the waiting list."""
-    if not waitlist_only and take_seat(registration.event):
-        confirm(registration, now=now)
-    else:
-        registration.status = RegistrationStatus.WAITLISTED
-        db.session.flush()
-    announce(registration)
+class Seating(enum.Enum):
+    """How a registration is seated."""
+
+    IF_FREE = "if_free"  # a seat while seats last, else the waiting list
+    WAITLIST = "waitlist"  # the waiting list only
+    REQUIRED = "required"  # a seat, or NoSeatFree
+    FORCED = "forced"  # a seat, past the capacity if need be
+    CONFIRM_ADDRESS = "confirm_address"  # nothing until the guest confirms their address
 
 
-def announce(registration: Registration) -> None:
-    """Queue the mail for a seat just settled: the ticket, or the waiting-list notice."""
-    if registration.status == RegistrationStatus.CONFIRMED:
-        notify.registration_confirmed(registration)
-    else:
-        notify.registration_waitlisted(registration)
+def settle(registration: Registration, *, now: datetime, seating: Seating) -> tuple[Happened, bool]:
+    """Give a waiting ``registration`` a seat as ``seating`` says, else leave it waiting.
+
+    Returns what happened and whether the seat was forced past the capacity.
+    Raises ``NoSeatFree`` for ``Seating.REQUIRED`` when the event is full.
+    """
+    event = registration.event
+    if seating != Seating.WAITLIST:
+        if take_seat(event):
+            confirm(registration, now=now)
+            return Happened.SEATED, False
+        if seating == Seating.FORCED:
+            force_seat(event)
+            confirm(registration, now=now)
+            return Happened.SEATED, True
+        if seating == Seating.REQUIRED:
+            raise NoSeatFree()
+    registration.status = RegistrationStatus.WAITLISTED
+    db.session.flush()
+    return Happened.WAITLISTED, False
 
 
 def confirmed_values(now: datetime) -> dict:
@@ -70,8 +86,8 @@ def waitlist_position(registration: Registration) -> int | None:
     return (ahead or 0) + 1
 
 
-def promote_waitlisted(event: Event, *, now: datetime) -> list[Registration]:
-    """Confirm waiting guests, in arrival order, while seats are free."""
+def fill_free_seats(event: Event, *, now: datetime) -> list[Registration]:
+    """Confirm waiting guests, in arrival order, while seats are free; return them."""
     promoted: list[Registration] = []
     while take_seat(event):
         candidate = db.session.scalar(
@@ -88,12 +104,11 @@ def promote_waitlisted(event: Event, *, now: datetime) -> list[Registration]:
             release_seat(event)
             break
         confirm(candidate, now=now)
-        notify.registration_promoted(candidate)
         promoted.append(candidate)
     return promoted
 
 
-def promote(registration: Registration, *, now: datetime) -> None:
+def seat_chosen(registration: Registration, *, now: datetime) -> None:
     """Confirm one chosen guest from the waiting list, if a seat is free."""
     if registration.status != RegistrationStatus.WAITLISTED:
         raise NotWaitlisted()
@@ -112,4 +127,3 @@ def promote(registration: Registration, *, now: datetime) -> None:
         raise NotWaitlisted()
     db.session.expire(registration, ["status"])
     confirm(registration, now=now)
-    notify.registration_promoted(registration)

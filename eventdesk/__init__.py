@@ -63,11 +63,11 @@ def create_app(config: Mapping | None = None) -> Flask:
     from eventdesk.checkin import badge_routes as badge_door
     from eventdesk.checkin.api import bp as checkin_api_bp
     from eventdesk.checkin.routes import bp as checkin_bp
-    from eventdesk.events.routes import bp as events_bp
     from eventdesk.invitations import guest as invitations_guest
     from eventdesk.invitations import organiser as invitations_organiser
     from eventdesk.messages import routes as message_routes
     from eventdesk.organiser import bp as organiser_bp
+    from eventdesk.registration.event_pages import bp as events_bp
     from eventdesk.registration.routes import bp as registration_bp
     from eventdesk.tickets.routes import bp as tickets_bp
     from eventdesk.wallet import routes as wallet_routes

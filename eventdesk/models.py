@@ -3,12 +3,11 @@
 from eventdesk.auth.models import User
 from eventdesk.badges.models import BadgeSettings
 from eventdesk.checkin.models import Door, Scan
-from eventdesk.events.models import Event, Question
+from eventdesk.events.models import Event, EventRetention, Question
 from eventdesk.invitations.models import Invitee, ReminderRound, ReminderSent
 from eventdesk.mail.models import OutboxMessage
 from eventdesk.messages.models import GuestMessage, MessageBatch, MessageOptOut, ReminderSetting
 from eventdesk.operations.heartbeat import WorkerPass
-from eventdesk.organiser.privacy import EventRetention
 from eventdesk.ratelimit import RateCounter
 from eventdesk.registration.models import Registration
 

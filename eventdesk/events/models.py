@@ -1,4 +1,4 @@
-"""Event and extra-question models."""
+"""Event, extra-question and retention models."""
 
 import enum
 from datetime import datetime, tzinfo
@@ -120,3 +120,15 @@ class Question(db.Model):
     def choice_options(self, language: str) -> list[tuple[str, str]]:
         """Return (value, label) pairs for a choice question."""
         return [(c["value"], c.get(language) or c.get("nl") or c["value"]) for c in self.choices]
+
+
+class EventRetention(db.Model):
+    """How many days after an event its guests' personal data is kept."""
+
+    __tablename__ = "event_retention"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    days: Mapped[int | None]
+    purged_at: Mapped[datetime | None]

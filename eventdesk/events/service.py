@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from eventdesk.db import db
-from eventdesk.events.models import Event, EventStatus
+from eventdesk.events.models import Event, EventRetention, EventStatus
 
 
 class RegistrationWindow(enum.StrEnum):
@@ -99,3 +99,18 @@ def release_seat(event: Event) -> None:
         .values(confirmed_count=table.c.confirmed_count - 1)
     )
     db.session.expire(event, ["confirmed_count"])
+
+
+def retention_days(event: Event) -> int | None:
+    """Return the event's retention period in days, or None to keep until erased by hand."""
+    row = db.session.get(EventRetention, event.id)
+    return row.days if row else None
+
+
+def set_retention(event: Event, days: int | None) -> None:
+    """Set how long after ``event`` ends its guests' data is kept."""
+    row = db.session.get(EventRetention, event.id) or EventRetention(event_id=event.id)
+    row.days = days
+    row.purged_at = None
+    db.session.add(row)
+    db.session.flush()

@@ -1,4 +1,4 @@
-"""Privacy: a retention period per event, a guest's data on request, and erasure.
+"""Privacy: purging after the retention period, a guest's data on request, and erasure.
 
 Erasing keeps the row (counts and the seat arithmetic stay right) but replaces
 everything that identifies the guest and drops the mails, which hold it too.
@@ -7,12 +7,12 @@ everything that identifies the guest and drops the mails, which hold it too.
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, delete, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import delete, select, update
 
 from eventdesk.checkin.models import Door, Scan, ScanAction
 from eventdesk.db import db
-from eventdesk.events.models import Event
+from eventdesk.events.models import Event, EventRetention
+from eventdesk.events.service import retention_days, set_retention
 from eventdesk.mail.models import OutboxMessage
 from eventdesk.messages.service import forget_guest
 from eventdesk.organiser.answers import labelled_answers
@@ -22,36 +22,16 @@ from eventdesk.registration.models import Registration, RegistrationStatus, new_
 ERASED_DOMAIN = "erased.invalid"
 PURGE_BATCH = 500
 
-
-class EventRetention(db.Model):
-    """How many days after an event its guests' personal data is kept."""
-
-    __tablename__ = "event_retention"
-
-    event_id: Mapped[int] = mapped_column(
-        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
-    )
-    days: Mapped[int | None]
-    purged_at: Mapped[datetime | None]
+# The retention period belongs to the event (events.service); offered here
+# too, beside the purge it drives.
+__all__ = [
+    "ERASED_DOMAIN", "EventRetention", "NotErasable", "erase_registration", "guest_data",
+    "is_erased", "purge_expired", "retention_days", "set_retention",
+]
 
 
 class NotErasable(Exception):
     """A live registration for an event still to come must be cancelled first."""
-
-
-def retention_days(event: Event) -> int | None:
-    """Return the event's retention period in days, or None to keep until erased by hand."""
-    row = db.session.get(EventRetention, event.id)
-    return row.days if row else None
-
-
-def set_retention(event: Event, days: int | None) -> None:
-    """Set how long after ``event`` ends its guests' data is kept."""
-    row = db.session.get(EventRetention, event.id) or EventRetention(event_id=event.id)
-    row.days = days
-    row.purged_at = None
-    db.session.add(row)
-    db.session.flush()
 
 
 def is_erased(registration: Registration) -> bool:

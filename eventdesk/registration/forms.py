@@ -1,7 +1,5 @@
 """Registration and self-service forms, built for one event's questions."""
 
-import functools
-
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, Field, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
@@ -74,20 +72,13 @@ class RegistrationForm(GuestDetailsForm):
         return bool(self.ref_code.data)
 
 
-# What a question looks like on the form; two questions that agree on it
-# make the same field.
-QuestionShape = tuple[int, QuestionKind, bool, str, tuple[tuple[str, str], ...]]
-
-
-def _shape(question: Question, language: str) -> QuestionShape:
-    options = tuple(question.choice_options(language)) if question.choices else ()
-    return (question.id, question.kind, question.required, question.label(language), options)
-
-
-def _field_for_shape(shape: QuestionShape) -> Field:
-    _, kind, must_answer, label, options = shape
-    required = [DataRequired(_l("Please answer this question."))] if must_answer else [Optional()]
-    if kind == QuestionKind.TEXT:
+def _question_field(question: Question, language: str) -> Field:
+    label = question.label(language)
+    if question.required:
+        required = [DataRequired(_l("Please answer this question."))]
+    else:
+        required = [Optional()]
+    if question.kind == QuestionKind.TEXT:
         return StringField(
             label,
             filters=[_strip],
@@ -96,27 +87,19 @@ def _field_for_shape(shape: QuestionShape) -> Field:
                 Length(max=500, message=_l("Please use at most %(max)d characters.")),
             ],
         )
-    if kind == QuestionKind.YES_NO:
+    if question.kind == QuestionKind.YES_NO:
         choices = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
     else:
+        options = question.choice_options(language) if question.choices else []
         choices = [SelectChoice(value, text) for value, text in options]
     return RadioField(label, choices=choices, validators=required, validate_choice=True)
 
 
-def _question_field(question: Question, language: str) -> Field:
-    return _field_for_shape(_shape(question, language))
-
-
-@functools.lru_cache(maxsize=256)
-def _form_class(base: type[GuestDetailsForm], shapes: tuple[QuestionShape, ...]):
-    # A form class per event is costly to make (WTForms sorts and binds its
-    # fields on first use), so one is kept for each set of questions.
-    fields = {f"q_{shape[0]}": _field_for_shape(shape) for shape in shapes}
-    return type(base.__name__, (base,), fields)
-
-
 def _with_questions(base: type[GuestDetailsForm], event: Event, language: str):
-    return _form_class(base, tuple(_shape(question, language) for question in event.questions))
+    # A class of its own with this event's questions, made for each form.
+    fields = {f"q_{question.id}": _question_field(question, language)
+              for question in event.questions}
+    return type(base.__name__, (base,), fields)
 
 
 def registration_form(event: Event, language: str, **kwargs) -> RegistrationForm:

@@ -4,7 +4,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from eventdesk.db import db, reads_before_writes, utcnow
-from eventdesk.events.routes import render_event_page
 from eventdesk.events.service import RegistrationWindow, published_event
 from eventdesk.i18n import current_language
 from eventdesk.registration import (
@@ -17,6 +16,7 @@ from eventdesk.registration import (
     seats,
     service,
 )
+from eventdesk.registration.event_pages import render_event_page
 from eventdesk.registration.forms import ConfirmForm, details_form, registration_form
 from eventdesk.registration.models import Registration, RegistrationStatus
 

@@ -1,16 +1,21 @@
-"""Public event pages."""
+"""Public event pages: the list, an event with its registration form, the privacy notice.
 
-import functools
+The blueprint keeps the name "events", so endpoints such as ``events.detail``
+(used by ``url_for`` all over the templates) stay as they were.
+"""
 
-from flask import Blueprint, abort, render_template, request, send_from_directory, url_for
-from markupsafe import Markup
+from flask import Blueprint, abort, render_template, send_from_directory, url_for
 
 from eventdesk.db import utcnow
 from eventdesk.events import covers, display
-from eventdesk.events.service import published_event, registration_window, upcoming_events
+from eventdesk.events.service import (
+    published_event,
+    registration_window,
+    retention_days,
+    upcoming_events,
+)
 from eventdesk.i18n import current_language
 from eventdesk.links import external_url
-from eventdesk.organiser import privacy as privacy_rules
 from eventdesk.registration import drafts
 from eventdesk.registration.forms import registration_form
 
@@ -49,30 +54,6 @@ def render_event_page(event, form, status: int = 200):
         render_template("events/detail.html", event=event, form=form, window=window),
         status,
     )
-
-
-@bp.app_template_global()
-def registration_fields(form, event) -> Markup:
-    """Render the registration form's fields: a blank form's once per form and language.
-
-    Every visitor to an event page gets the same blank fields, and rendering
-    them through WTForms' widgets was a third of the page's time. A form with
-    a guest's input or errors (after a POST) is rendered as it is.
-    """
-    if request.method == "GET" and not form.errors and not getattr(form, "restored", False):
-        return _blank_fields(type(form), current_language(), request.script_root, event.slug)
-    return Markup(render_template("events/_registration_fields.html", form=form, event=event))
-
-
-@functools.lru_cache(maxsize=512)
-def _blank_fields(form_class, language: str, script_root: str, slug: str) -> Markup:
-    # One form class per set of questions, so the class and the language fix
-    # everything shown but the event's privacy link, whose path starts with
-    # the script root; the CSRF token, which is per visitor, is not part of it.
-    blank = form_class(formdata=None, meta={"csrf": False})
-    return Markup(render_template(
-        "events/_registration_fields.html", form=blank, event={"slug": slug}
-    ))
 
 
 @bp.app_template_global()
@@ -134,5 +115,5 @@ def event_privacy(slug: str):
     if event is None:
         abort(404)
     return render_template(
-        "events/privacy.html", event=event, retention=privacy_rules.retention_days(event)
+        "events/privacy.html", event=event, retention=retention_days(event)
     )

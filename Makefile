@@ -7,12 +7,12 @@ PORT ?= 5000
 # Wait for another apt or dpkg run (say, unattended upgrades) instead of failing at once.
 APT_GET := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
 
-.PHONY: demo test browser libreoffice benchmark translations wrk
+.PHONY: demo test browser libreoffice spamassassin benchmark translations wrk
 
 demo: $(VENV)/.installed
 	$(BIN)/eventdesk serve --demo --port $(PORT)
 
-test: $(VENV)/.installed-test browser libreoffice
+test: $(VENV)/.installed-test browser libreoffice spamassassin
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -53,6 +53,13 @@ libreoffice:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    $(APT_GET) update -qq && $(APT_GET) install -y -qq libreoffice-calc-nogui >/dev/null; \
 	  else echo "Install libreoffice-calc-nogui (sudo apt-get install libreoffice-calc-nogui) for the export test."; exit 1; fi; }
+
+# The spam-score test runs SpamAssassin's local rules on the ticket mail.
+spamassassin:
+	@command -v spamassassin >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    $(APT_GET) update -qq && $(APT_GET) install -y -qq spamassassin >/dev/null; \
+	  else echo "Install spamassassin (sudo apt-get install spamassassin) for the spam-score test."; exit 1; fi; }
 
 # The load generator of the benchmarks is Debian's wrk.
 wrk:

@@ -181,8 +181,8 @@ def bench_deliver(folder: Path, *, mails: int) -> dict:
 
     from eventdesk.db import db
     from eventdesk.mail.models import OutboxMessage, OutboxStatus
-    from eventdesk.mail.worker import run_worker
     from eventdesk.registration import notify
+    from eventdesk.worker import run_worker
 
     sink = SmtpSink()
     try:

@@ -93,6 +93,14 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.register_blueprint(message_routes.bp)
     app.register_blueprint(message_routes.guest_bp)
     mail.init_app(app)
+    # Each package that queues mail tells the mail worker how to render it.
+    from eventdesk.invitations import mails as invitation_mails
+    from eventdesk.messages import rendering as message_mails
+    from eventdesk.tickets import drafts as ticket_mails
+
+    ticket_mails.init_app(app)
+    invitation_mails.init_app(app)
+    message_mails.init_app(app)
     from eventdesk.operations import health, logs
 
     health.init_app(app)

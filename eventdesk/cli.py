@@ -30,13 +30,13 @@ from eventdesk.db import db, utcnow
 from eventdesk.events.models import Event
 from eventdesk.inputs import normalize_email
 from eventdesk.invitations.commands import invite_command
-from eventdesk.mail.commands import worker_command
 from eventdesk.messages.commands import message_command
 from eventdesk.operations.commands import backup_command, restore_command
 from eventdesk.operations.logs import configure_logging
 from eventdesk.operations.schema import SchemaNotCurrent, check_schema, make_sqlite_folder
 from eventdesk.organiser.commands import export_command, privacy_purge_command
 from eventdesk.tickets.commands import resend_tickets_command
+from eventdesk.worker import worker_command
 
 log = logging.getLogger("eventdesk.serve")
 

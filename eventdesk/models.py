@@ -6,7 +6,8 @@ from eventdesk.checkin.models import Door, Scan
 from eventdesk.events.models import Event, EventRetention, Question
 from eventdesk.invitations.models import Invitee, ReminderRound, ReminderSent
 from eventdesk.mail.models import OutboxMessage
-from eventdesk.messages.models import GuestMessage, MessageBatch, MessageOptOut, ReminderSetting
+from eventdesk.mail.optout import MessageOptOut
+from eventdesk.messages.models import GuestMessage, MessageBatch, ReminderSetting
 from eventdesk.operations.heartbeat import WorkerPass
 from eventdesk.ratelimit import RateCounter
 from eventdesk.registration.models import Registration

@@ -10,7 +10,7 @@ from eventdesk.auth.models import Role
 from eventdesk.db import db, utcnow
 from eventdesk.events.models import Question, QuestionKind
 from eventdesk.invitations import service as invitations
-from eventdesk.messages.optout import opt_out_token
+from eventdesk.mail.optout import opt_out_token
 from eventdesk.registration.confirm_links import confirmation_token
 from eventdesk.registration.models import Registration, RegistrationStatus
 

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from eventdesk.db import db, utcnow
 from eventdesk.housekeeping import erase_expired_personal_data
-from eventdesk.mail.worker import run_worker
 from eventdesk.organiser import privacy
 from eventdesk.registration.models import Registration
+from eventdesk.worker import run_worker
 
 
 def test_erases_only_events_past_retention(app, make_event, monkeypatch):

@@ -24,7 +24,8 @@ from test_mail_delivery import outbox_statuses, queue_plain
 
 from eventdesk.db import db
 from eventdesk.mail.models import OutboxMessage, OutboxStatus
-from eventdesk.mail.worker import WorkerSettings, lease_for, run_worker
+from eventdesk.mail.worker import WorkerSettings, lease_for
+from eventdesk.worker import run_worker
 
 OUTAGE_SECONDS = 1.6
 

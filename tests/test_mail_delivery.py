@@ -21,8 +21,9 @@ from eventdesk.mail.transport import (
     make_transport,
     parse_smtp_url,
 )
-from eventdesk.mail.worker import WorkerSettings, claim_batch, deliver_batch, run_worker
+from eventdesk.mail.worker import WorkerSettings, claim_batch, deliver_batch
 from eventdesk.registration import service
+from eventdesk.worker import run_worker
 
 FAST = {
     "MAIL_RETRY_BASE_SECONDS": 0.05,
@@ -326,37 +327,6 @@ def test_transport_choice(app_config):
     assert isinstance(make_transport(local), LocalTransport)
     with pytest.raises(RuntimeError):
         make_transport({**local, "TESTING": False})
-
-
-def test_organisers_see_failed_mail_and_retry_it(app, smtp, make_event, now):
-    from eventdesk.mail.service import NotFailed, failed_messages, outbox_counts, retry_message
-
-    event = make_event()
-    other = make_event()
-    service.register(event, name="Nobody", email="refuse@example.org", now=now)
-    service.register(event, name="Zoë", email="zoe@example.org", now=now)
-    service.register(other, name="Else", email="refuse2@example.org", now=now)
-    db.session.commit()
-    transport = make_transport(app.config)
-    deliver_batch(transport, settings=WorkerSettings.from_config(app.config))
-
-    [failed] = failed_messages(event)
-    assert failed.recipient == "refuse@example.org" and "550" in failed.last_error
-    assert outbox_counts(event) == {
-        OutboxStatus.PENDING: 0, OutboxStatus.SENT: 1, OutboxStatus.FAILED: 1,
-        OutboxStatus.SUPERSEDED: 0,
-    }
-
-    retry_message(failed, now=utcnow())
-    db.session.commit()
-    assert failed.status == OutboxStatus.PENDING and failed.attempts == 0
-    with pytest.raises(NotFailed):
-        retry_message(failed, now=utcnow())
-    db.session.rollback()
-    # The server still refuses it: failed again, and still only once per attempt.
-    deliver_batch(transport, settings=WorkerSettings.from_config(app.config))
-    transport.close()
-    assert [m.id for m in failed_messages(event)] == [failed.id]
 
 
 def test_serve_runs_the_worker_beside_the_app(app, smtp, database_url, monkeypatch):

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from eventdesk import create_app
 from eventdesk.db import db
-from eventdesk.mail.commands import worker_command
 from eventdesk.mail.models import OutboxMessage, OutboxStatus
 from eventdesk.registration import service
+from eventdesk.worker import worker_command
 
 
 def register(event, now):

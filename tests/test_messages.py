@@ -18,6 +18,7 @@ from eventdesk.auth.models import Role
 from eventdesk.db import db, utcnow
 from eventdesk.invitations.models import Answer, Invitee
 from eventdesk.mail.models import OutboxMessage, OutboxStatus
+from eventdesk.mail.optout import MessageOptOut, opt_out_url
 from eventdesk.mail.transport import make_transport
 from eventdesk.mail.worker import WorkerSettings, deliver_batch
 from eventdesk.messages import schedule, service
@@ -28,9 +29,7 @@ from eventdesk.messages.models import (
     BatchKind,
     GuestMessage,
     MessageBatch,
-    MessageOptOut,
 )
-from eventdesk.messages.optout import opt_out_url
 from eventdesk.organiser.privacy import erase_registration
 from eventdesk.registration.models import RegistrationStatus
 

@@ -8,15 +8,35 @@ needs SMTPUTF8.
 """
 
 import functools
-from email import policy
 from email.headerregistry import Address
+from email.policy import EmailPolicy
 from email.utils import make_msgid, parseaddr
 
 from eventdesk.inputs import one_line
 
+_ADDRESS_HEADERS = frozenset({"from", "to", "cc", "reply-to", "sender"})
+
+
+class MailPolicy(EmailPolicy):
+    """``policy.SMTP``, except that an ASCII address header is never folded.
+
+    Python 3.11's folder drops the quotes around a display name it has to
+    split, so ``"Jansen, Jan" <jan@...>`` longer than a line would reach the
+    guest as two addresses. An ASCII header may be up to 998 characters
+    (RFC 5322), which every stored name fits; non-ASCII names are written as
+    encoded words, which fold correctly.
+    """
+
+    def fold_binary(self, name, value):
+        """Fold a header as the email package does, keeping ASCII address headers whole."""
+        if name.lower() in _ADDRESS_HEADERS and str(value).isascii():
+            return super(MailPolicy, self.clone(max_line_length=998)).fold_binary(name, value)
+        return super().fold_binary(name, value)
+
+
 # CRLF line ends as SMTP wants them; 8-bit headers only where SMTPUTF8 is used.
-ASCII_POLICY = policy.SMTP
-UTF8_POLICY = policy.SMTPUTF8
+ASCII_POLICY = MailPolicy(linesep="\r\n")
+UTF8_POLICY = MailPolicy(linesep="\r\n", utf8=True)
 
 
 def clean_display_name(name: str) -> str:

@@ -1,4 +1,8 @@
-"""Render a claimed batch of guest-mail drafts and keep their bytes before sending.
+"""Render a claimed batch of drafts and keep their bytes before sending.
+
+Mail is queued as a draft (what to say) with a ``kind``; the package that
+queues a kind registers the function that renders it at start-up
+(``register_renderer``), so this package knows none of its callers.
 
 All drafts of a batch are read and rendered in one read-only transaction (on
 SQLite without the write lock, which registrations need), then stored in one
@@ -7,32 +11,61 @@ are stored, so a worker that dies mid-send sends the very same mail again.
 """
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from flask import Flask, current_app
 from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
 
 from eventdesk.db import db, reading_only
+from eventdesk.mail.mime import OutgoingMail
 from eventdesk.mail.models import OutboxMessage, OutboxStatus
-from eventdesk.registration.models import Registration
-from eventdesk.tickets import drafts
 
 log = logging.getLogger("eventdesk.mail")
 
 Rendered = tuple[str, bytes] | OutboxStatus
 
+_EXTENSION = "eventdesk.mail.renderers"
 
-def _render_one(item: OutboxMessage, *, now: datetime):
-    """Render one draft with the renderer of its kind."""
-    # Imported here: the messages package builds on the tickets mails.
-    from eventdesk.messages import rendering as messages
-    from eventdesk.messages.service import MESSAGE_KIND
 
-    if item.kind == MESSAGE_KIND:
-        return messages.render_message(item, now=now)
-    if item.kind == messages.TEST_KIND:
-        return messages.render_test(item, now=now)
-    return drafts.render_draft(item, now=now)
+class Superseded(Exception):
+    """The draft's news is out of date; a later mail tells the guest what is true."""
+
+
+class Unrenderable(Exception):
+    """The draft can no longer be rendered (what it speaks of is gone)."""
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """How one kind of draft becomes a mail.
+
+    ``render(item, now=...)`` returns the ``OutgoingMail`` or raises
+    ``Superseded`` / ``Unrenderable``. ``preload(items)``, if given, loads
+    what a whole batch of this kind needs in one query; what it returns is
+    kept for as long as the batch renders (so the session keeps those rows).
+    """
+
+    render: Callable[..., OutgoingMail]
+    preload: Callable[[list[OutboxMessage]], Any] | None = None
+
+
+def register_renderer(
+    app: Flask,
+    kind: str,
+    render: Callable[..., OutgoingMail],
+    *,
+    preload: Callable[[list[OutboxMessage]], Any] | None = None,
+) -> None:
+    """Render drafts of ``kind`` with ``render`` in this app's worker."""
+    app.extensions.setdefault(_EXTENSION, {})[kind] = Renderer(render, preload)
+
+
+def renderers() -> dict[str, Renderer]:
+    """Return the current app's renderers by kind."""
+    return current_app.extensions.get(_EXTENSION, {})
 
 
 def _render_all(message_ids: list[int], *, now: datetime) -> dict[int, dict]:
@@ -40,18 +73,20 @@ def _render_all(message_ids: list[int], *, now: datetime) -> dict[int, dict]:
     items = list(db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.id.in_(message_ids))
     ))
-    # Load the guests and their events at once; render_draft then finds them in
-    # the session (which holds them only while something else does: ``guests``).
-    wanted = {item.registration_id for item in items if item.registration_id}
-    guests = list(db.session.scalars(
-        select(Registration).options(joinedload(Registration.event))
-        .where(Registration.id.in_(wanted))
-    ))
+    by_kind = renderers()
+    kept = []
+    for kind in sorted({item.kind for item in items}):
+        renderer = by_kind.get(kind)
+        if renderer is not None and renderer.preload is not None:
+            kept.append(renderer.preload([item for item in items if item.kind == kind]))
     values: dict[int, dict] = {}
     for item in items:
+        renderer = by_kind.get(item.kind)
         try:
-            mail = _render_one(item, now=now)
-        except drafts.Superseded as reason:
+            if renderer is None:
+                raise Unrenderable(f"no renderer for mail of kind {item.kind!r}")
+            mail = renderer.render(item, now=now)
+        except Superseded as reason:
             values[item.id] = {"status": OutboxStatus.SUPERSEDED,
                                "last_error": f"not sent: {reason}"}
         except Exception as error:  # one bad draft must not hold up the batch
@@ -61,7 +96,7 @@ def _render_all(message_ids: list[int], *, now: datetime) -> dict[int, dict]:
         else:
             values[item.id] = {"raw": mail.raw, "message_id": mail.message_id,
                                "recipient": mail.recipient, "subject": mail.subject[:300]}
-    del guests
+    del kept
     return values
 
 

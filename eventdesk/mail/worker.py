@@ -19,32 +19,25 @@ leaves a message to be sent again after the lease: with the same bytes and
 the same Message-ID, which receiving servers and mail programs use to drop
 the copy.
 
-Guest mails arrive as drafts (see ``eventdesk.tickets.drafts``): the worker
-renders each one once, stores its bytes and Message-ID, and only then sends.
+Mail mostly arrives as drafts: the worker renders each one once through the
+renderer registered for its kind (``eventdesk.mail.rendering``), stores its
+bytes and Message-ID, and only then sends. The loop that runs passes and
+the other periodic work is ``eventdesk.worker``; this module sends what is due.
 """
 
 import logging
 import random
 import secrets
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import Flask
 from sqlalchemy import bindparam, or_, select, update
 
 from eventdesk.db import db, utcnow
 from eventdesk.mail.models import OutboxMessage, OutboxStatus
 from eventdesk.mail.rendering import render_claimed
-from eventdesk.mail.transport import (
-    ConnectionFailure,
-    DeliveryError,
-    make_transport,
-    parse_smtp_url,
-)
-from eventdesk.operations.heartbeat import record_pass
+from eventdesk.mail.transport import ConnectionFailure, DeliveryError, parse_smtp_url
 
 log = logging.getLogger("eventdesk.mail")
 
@@ -330,66 +323,12 @@ def _deliver(transport, *, settings: WorkerSettings, now: Callable[[], datetime]
     return result
 
 
-CHORES_INTERVAL_SECONDS = 3600
-
-
-def run_worker(
-    app: Flask,
-    *,
-    stop: threading.Event,
-    should_stop: Callable[[], bool] = lambda: False,
-    chores: Callable[[], None] | None = None,
-    before_pass: Callable[[], None] | None = None,
-) -> None:
-    """Deliver the outbox until ``stop`` is set; back off while the server is down.
-
-    ``chores`` (such as erasing data past its retention) runs about hourly;
-    ``before_pass`` (queueing the messages that are due) before every pass.
-    """
-    settings = WorkerSettings.from_config(app.config)
-    unrecorded = Unrecorded()  # kept across passes, so a blip's debts are paid after it
-    with app.app_context():
-        transport = make_transport(app.config)
-        outage_wait = settings.retry_base
-        chores_due = time.monotonic()
-        try:
-            while not stop.is_set() and not should_stop():
-                if chores is not None and time.monotonic() >= chores_due:
-                    chores_due = time.monotonic() + CHORES_INTERVAL_SECONDS
-                    try:
-                        chores()
-                    except Exception:  # a failed chore must not stop the mail
-                        db.session.rollback()
-                        log.exception("periodic chores failed")
-                if before_pass is not None:
-                    try:
-                        before_pass()
-                    except Exception:  # queued mail still goes out meanwhile
-                        _quiet_rollback()
-                        log.exception("queueing due messages failed")
-                try:
-                    result = deliver_batch(transport, settings=settings, unrecorded=unrecorded)
-                    record_pass()
-                except Exception:  # keep the worker alive through database hiccups
-                    db.session.rollback()
-                    log.exception("outbox pass failed")
-                    stop.wait(settings.poll_seconds)
-                    continue
-                if result.sent:
-                    log.info("sent %d message(s)", result.sent)
-                if result.connection_lost:
-                    log.warning(
-                        "mail server unreachable, next try in %s: %s",
-                        outage_wait,
-                        result.errors[-1],
-                    )
-                    stop.wait(outage_wait.total_seconds())
-                    outage_wait = min(outage_wait * 2, settings.retry_max)
-                    continue
-                outage_wait = settings.retry_base
-                if result.claimed < settings.batch_size:
-                    transport.close()
-                    stop.wait(settings.poll_seconds)
-        finally:
-            transport.close()
-            db.session.remove()
+def send_due(transport, *, settings: WorkerSettings, unrecorded: Unrecorded | None = None) -> int:
+    """Send batch after batch until nothing more is due (or the server is gone); return how many."""
+    unrecorded = Unrecorded() if unrecorded is None else unrecorded
+    sent = 0
+    while True:
+        result = deliver_batch(transport, settings=settings, unrecorded=unrecorded)
+        sent += result.sent
+        if result.claimed < settings.batch_size or result.connection_lost:
+            return sent

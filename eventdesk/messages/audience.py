@@ -7,7 +7,7 @@ from sqlalchemy import select
 from eventdesk.db import db
 from eventdesk.events.models import Event
 from eventdesk.invitations.models import Answer, Invitee
-from eventdesk.messages.models import Audience, MessageOptOut
+from eventdesk.messages.models import Audience
 from eventdesk.registration.models import Registration, RegistrationStatus
 
 
@@ -60,10 +60,3 @@ def select_guests(event: Event, chosen: Filter) -> list[Registration | Invitee]:
         guests = [guest for guest in guests
                   if _same(str((guest.answers or {}).get(key, "")), chosen.answer)]
     return guests
-
-
-def opted_out(event: Event) -> set[str]:
-    """Return the normalised addresses that declined ``event``'s non-essential messages."""
-    return set(db.session.scalars(
-        select(MessageOptOut.email_normalized).where(MessageOptOut.event_id == event.id)
-    ))

@@ -1,4 +1,4 @@
-"""Message batches, the guests each one went to, reminder settings and opt-outs."""
+"""Message batches, the guests each one went to, and reminder settings."""
 
 import enum
 from datetime import datetime
@@ -111,15 +111,3 @@ class ReminderSetting(db.Model):
     hours_before: Mapped[int] = mapped_column(default=24)
     note_nl: Mapped[str] = mapped_column(Text, default="")
     note_en: Mapped[str] = mapped_column(Text, default="")
-
-
-class MessageOptOut(db.Model):
-    """A guest who declined the non-essential messages of an event."""
-
-    __tablename__ = "message_opt_outs"
-    __table_args__ = (UniqueConstraint("event_id", "email_normalized"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
-    email_normalized: Mapped[str] = mapped_column(String(254))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,7 +7,7 @@ meantime stops the mail (``Superseded``) instead of sending stale news.
 
 from datetime import datetime
 
-from flask import current_app, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -21,14 +21,14 @@ from eventdesk.mail import mime
 from eventdesk.mail.address import mail_address, new_message_id, sender_address
 from eventdesk.mail.mime import OutgoingMail
 from eventdesk.mail.models import OutboxMessage
-from eventdesk.messages.audience import opted_out
+from eventdesk.mail.optout import opt_out_url, opted_out
+from eventdesk.mail.rendering import Superseded, Unrenderable, register_renderer
 from eventdesk.messages.models import BatchKind, BatchStatus, MessageBatch
-from eventdesk.messages.optout import opt_out_url
+from eventdesk.messages.service import MESSAGE_KIND
 from eventdesk.registration.guest_mail import MailText
 from eventdesk.registration.models import Registration, RegistrationStatus
 from eventdesk.tickets.calendar import Method
-from eventdesk.tickets.drafts import Superseded, Unrenderable
-from eventdesk.tickets.mails import _template_gettext, build_guest_mail, event_facts
+from eventdesk.tickets.mails import build_guest_mail, event_facts
 
 NAME, MANAGE_LINK = "{name}", "{manage_link}"
 
@@ -105,7 +105,7 @@ def _check_current(batch: MessageBatch, guest: Registration | Invitee) -> None:
         guest.status != RegistrationStatus.CONFIRMED or not guest.ticket_code
     ):
         raise Superseded("the guest holds no ticket now")
-    if not batch.essential and guest.email_normalized in opted_out(batch.event):
+    if not batch.essential and guest.email_normalized in opted_out(batch.event_id):
         raise Superseded("the guest declined these messages")
 
 
@@ -135,18 +135,14 @@ def _message(batch: MessageBatch, guest: Registration | Invitee, now: datetime, 
         if test_to:
             # The organiser reads the guest's very mail, marked as a test.
             context["subject"] = _("Test: %(subject)s", subject=context["subject"])
-        context["gettext"] = _template_gettext()
         html = render_template("mail/message.html", **context)
         plain = render_template("mail/message.txt", **context)
-    body = mime.multipart("alternative", mime.text_part(plain, "plain"),
-                          mime.text_part(html, "html"))
+    attachments = []
     if batch.attachment:
-        maintype, _slash, subtype = batch.attachment_type.partition("/")
-        part = mime.file_part(batch.attachment, subtype or "octet-stream",
-                              filename=batch.attachment_name or "attachment")
-        if maintype and maintype != "application":
-            part.set_type(f"{maintype}/{subtype}")
-        body = mime.multipart("mixed", body, part)
+        attachments.append(mime.Attachment(
+            batch.attachment, batch.attachment_type or "application/octet-stream",
+            batch.attachment_name or "attachment",
+        ))
     headers = {"Auto-Submitted": "auto-generated", "Content-Language": language}
     if context["opt_out_url"]:
         # RFC 8058: a mail program may decline with one POST to this link.
@@ -158,8 +154,10 @@ def _message(batch: MessageBatch, guest: Registration | Invitee, now: datetime, 
         subject=context["subject"],
         message_id=new_message_id(sender),
         date=now,
-        body=body,
-        extra_headers=headers,
+        text=plain,
+        html=html,
+        attachments=attachments,
+        headers=headers,
     )
 
 
@@ -199,3 +197,9 @@ def render_test(item: OutboxMessage, *, now: datetime) -> OutgoingMail:
     batch = MessageBatch(**draft["test"])
     batch.event = event
     return _message(batch, guest, now, test_to=item.recipient)
+
+
+def init_app(app: Flask) -> None:
+    """Let the mail worker render the guests' copies of messages and the organisers' tests."""
+    register_renderer(app, MESSAGE_KIND, render_message)
+    register_renderer(app, TEST_KIND, render_test)

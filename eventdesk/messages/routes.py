@@ -12,10 +12,10 @@ from eventdesk.db import db, utcnow
 from eventdesk.events.models import Event
 from eventdesk.extensions import csrf
 from eventdesk.invitations.models import Invitee
+from eventdesk.mail.optout import read_token
 from eventdesk.messages import compose, schedule, service
 from eventdesk.messages.forms import AUDIENCES, ActionForm, ComposeForm, ReminderForm
 from eventdesk.messages.models import MessageBatch
-from eventdesk.messages.optout import read_token
 from eventdesk.messages.rendering import TEST_KIND, test_draft
 
 bp = managed_event_blueprint("message_admin", __name__, "messages")

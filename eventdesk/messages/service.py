@@ -17,12 +17,12 @@ from eventdesk.events.models import Event
 from eventdesk.inputs import normalize_email
 from eventdesk.invitations.models import Invitee
 from eventdesk.mail.models import OutboxMessage, OutboxStatus
-from eventdesk.messages.audience import Filter, opted_out, select_guests
+from eventdesk.mail.optout import MessageOptOut, opted_out
+from eventdesk.messages.audience import Filter, select_guests
 from eventdesk.messages.models import (
     BatchStatus,
     GuestMessage,
     MessageBatch,
-    MessageOptOut,
 )
 from eventdesk.registration.models import Registration
 
@@ -52,7 +52,7 @@ def recipients(batch: MessageBatch) -> list[Registration | Invitee]:
     guests = select_guests(batch.event, batch_filter(batch))
     if batch.essential:
         return guests
-    declined = opted_out(batch.event)
+    declined = opted_out(batch.event_id)
     return [guest for guest in guests if guest.email_normalized not in declined]
 
 

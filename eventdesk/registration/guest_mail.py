@@ -11,6 +11,7 @@ same message.
 
 from dataclasses import dataclass, field
 
+from eventdesk.db import db
 from eventdesk.mail.outbox import enqueue_draft
 from eventdesk.registration.models import Registration
 
@@ -47,7 +48,9 @@ def queue_guest_mail(registration: Registration, kind: str, text: MailText) -> N
         "ticket_code": registration.ticket_code if text.with_ticket else None,
         "confirm_link": text.confirm_link,
     }
+    if registration.id is None:
+        db.session.flush()
     enqueue_draft(
-        draft, kind=kind, registration=registration,
+        draft, kind=kind, registration_id=registration.id,
         recipient=registration.email, subject=text.subject,
     )

@@ -1,4 +1,4 @@
-"""Guest mails queued as drafts and rendered by the outbox worker.
+"""Render the guest mails that registration queues as drafts (the outbox worker calls this).
 
 A registration should not wait for its ticket mail: the QR code, the calendar
 invite and the MIME message take longer than the rest of the request
@@ -11,28 +11,34 @@ The event's details, the guest's name and the calendar SEQUENCE are those of
 the moment of rendering, which is what the guest needs. A mail whose news is
 out of date by then (the guest cancelled, was promoted, got a new code, or the
 event was cancelled) is not sent: a later mail in the outbox says what is true.
+
+``init_app`` registers the renderer with the mail package for every kind of
+guest mail that ``eventdesk.registration`` queues.
 """
 
 from datetime import datetime
 
+from flask import Flask
 from flask_babel import force_locale
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from eventdesk.db import db
 from eventdesk.events.models import EventStatus
 from eventdesk.mail.mime import OutgoingMail
 from eventdesk.mail.models import OutboxMessage
+from eventdesk.mail.rendering import Superseded, Unrenderable, register_renderer
 from eventdesk.registration.guest_mail import MailText
 from eventdesk.registration.models import Registration
 from eventdesk.tickets.calendar import Method
 from eventdesk.tickets.mails import build_guest_mail
 
-
-class Superseded(Exception):
-    """The draft's news is out of date; a later mail tells the guest what is true."""
-
-
-class Unrenderable(Exception):
-    """The draft can no longer be rendered (its registration is gone)."""
+# Every kind of guest mail queued with ``registration.guest_mail.queue_guest_mail``.
+GUEST_MAIL_KINDS = (
+    "confirmed", "waitlisted", "promoted", "reminder", "confirm_address", "reissued",
+    "details_changed", "resent", "cancelled", "event_changed", "event_cancelled",
+    "companion_ticket",
+)
 
 
 def _check_current(registration: Registration, draft: dict) -> None:
@@ -63,10 +69,29 @@ def render_draft(item: OutboxMessage, *, now: datetime) -> OutgoingMail:
         heading=draft["heading"],
         paragraphs=list(draft["paragraphs"]),
         with_ticket=draft["with_ticket"],
-        invite=Method(draft["invite"]) if draft["invite"] else None,
+        invite=draft["invite"],
         confirm_link=draft.get("confirm_link", False),
     )
     # Links come from EVENTDESK_BASE_URL alone. Drafts queued by older
     # versions also carry the requesting host ("base_url"): it is ignored.
     with force_locale(registration.language):
         return build_guest_mail(registration, text, now=now)
+
+
+def preload_guests(items: list[OutboxMessage]) -> list[Registration]:
+    """Load a batch's guests and their events in one query.
+
+    ``render_draft`` then finds them in the session, which holds them only
+    while something else does: the mail package keeps this list for the batch.
+    """
+    wanted = {item.registration_id for item in items if item.registration_id}
+    return list(db.session.scalars(
+        select(Registration).options(joinedload(Registration.event))
+        .where(Registration.id.in_(wanted))
+    ))
+
+
+def init_app(app: Flask) -> None:
+    """Let the mail worker render every kind of guest mail."""
+    for kind in GUEST_MAIL_KINDS:
+        register_renderer(app, kind, render_draft, preload=preload_guests)

@@ -18,9 +18,6 @@ Gmail strips ``data:`` images, so the QR travels as a cid: part.
 from datetime import datetime
 
 from flask import current_app, render_template
-from flask_babel import get_translations
-from jinja2 import pass_context
-from markupsafe import Markup
 
 from eventdesk.events import display
 from eventdesk.events.models import Event
@@ -53,25 +50,6 @@ def event_facts(event: Event, language: str) -> dict:
     }
 
 
-def _template_gettext():
-    """Return the templates' ``gettext`` bound to the current language's catalogue.
-
-    It behaves as Flask-Babel's (Jinja's "newstyle" gettext), but looks the
-    catalogue up once per mail instead of once per string: that lookup was
-    more than half the time the two templates took.
-    """
-    translations = get_translations()
-
-    @pass_context
-    def gettext(context, string: str, **variables) -> str:
-        text = translations.ugettext(string)
-        if context.eval_ctx.autoescape:
-            text = Markup(text)
-        return text % variables
-
-    return gettext
-
-
 def build_guest_mail(registration: Registration, text: MailText, *, now: datetime) -> OutgoingMail:
     """Return the complete mail to ``registration``'s guest, ready for the outbox.
 
@@ -102,37 +80,33 @@ def build_guest_mail(registration: Registration, text: MailText, *, now: datetim
         ),
         "wallet": wallet_links(registration, external=True) if ticket_code else {},
         "language": registration.language,
-        "gettext": _template_gettext(),  # what ``_()`` in the templates calls
     }
-    html = mime.text_part(render_template("mail/guest.html", **context), "html")
-    alternatives = [mime.text_part(render_template("mail/guest.txt", **context), "plain")]
+    png = qr_png(ticket_code) if ticket_code else None
+    invite = None
     attachments = []
-    if ticket_code:
-        png = qr_png(ticket_code)
-        inline = mime.png_part(png, filename="ticket-qr.png", cid=qr_cid)
-        alternatives.append(mime.multipart("related", html, inline))
-        attachments.append(mime.png_part(png, filename="ticket.png"))
-    else:
-        alternatives.append(html)
+    if png is not None:
+        attachments.append(mime.Attachment(png, "image/png", "ticket.png"))
     if text.invite:
         method = Method(text.invite)
-        invite = build_invite(registration, method=method, now=now)
-        alternatives.append(
-            mime.text_part(invite.decode("utf-8"), "calendar", method=method.value)
-        )
-        attachments.append(mime.file_part(invite, "ics", filename="invite.ics"))
-    body = mime.multipart("alternative", *alternatives)
-    if attachments:
-        body = mime.multipart("mixed", body, *attachments)
+        ics = build_invite(registration, method=method, now=now)
+        invite = mime.CalendarInvite(ics, method.value)
+        attachments.append(mime.Attachment(ics, "application/ics", "invite.ics"))
     return mime.compose(
         sender=sender,
         recipient=recipient,
         subject=text.subject,
         message_id=new_message_id(sender),
         date=now,
-        body=body,
+        text=render_template("mail/guest.txt", **context),
+        html=render_template("mail/guest.html", **context),
+        inline_image=(
+            mime.InlineImage(png, "image/png", qr_cid, "ticket-qr.png") if png is not None
+            else None
+        ),
+        invite=invite,
+        attachments=attachments,
         # Tells auto-responders not to answer (RFC 3834).
-        extra_headers={
+        headers={
             "Auto-Submitted": "auto-generated",
             "Content-Language": registration.language,
         },

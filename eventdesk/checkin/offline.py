@@ -21,7 +21,7 @@ from eventdesk.checkin import results as r
 from eventdesk.checkin.bearer import AnyDoor, AnyEvent
 from eventdesk.checkin.models import CheckinConflict, ConflictKind, Door, ScanAction
 from eventdesk.checkin.scanlog import recorded
-from eventdesk.checkin.service import checkin_open, registration_of
+from eventdesk.checkin.service import checkin_open, registration_of, status_refusal
 from eventdesk.db import db
 from eventdesk.registration.codes import clean_ticket_code
 from eventdesk.registration.models import Registration, RegistrationStatus
@@ -142,9 +142,7 @@ def _settle(event: AnyEvent, registration: Registration | None, *, door: AnyDoor
         # The guest is inside already: record it as it happened and flag it.
         _conflict(event, registration, ConflictKind.CANCELLED, kept=(None, None),
                   other=(door.id, at), now=now)
-        reason = {
-            RegistrationStatus.WAITLISTED: r.WAITLISTED, RegistrationStatus.PENDING: r.UNCONFIRMED,
-        }.get(registration.status, r.CANCELLED)
+        reason = status_refusal(registration.status) or r.CANCELLED
         return r.Result(r.ERROR, reason, registration)
     earlier_at, earlier_door = registration.checked_in_at, registration.checked_in_door_id
     if earlier_at is not None and earlier_at <= at:

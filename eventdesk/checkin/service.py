@@ -103,15 +103,49 @@ def checkin_open(event: AnyEvent, *, now: datetime, opens_before: timedelta | No
     return opens_before is None or now >= event.starts_at - opens_before
 
 
+# Why a guest who is not confirmed stays outside.
+_STATUS_REFUSALS = {
+    RegistrationStatus.CANCELLED: r.CANCELLED,
+    RegistrationStatus.WAITLISTED: r.WAITLISTED,
+    # A cancelled guest who registered again and never confirmed keeps their old code.
+    RegistrationStatus.PENDING: r.UNCONFIRMED,
+}
+
+
+def status_refusal(status: RegistrationStatus) -> str | None:
+    """Return why a guest with ``status`` is not let in, or None for a confirmed guest."""
+    return _STATUS_REFUSALS.get(status)
+
+
+def refusal(event: AnyEvent, guest: Registration | Row | None, *, is_open: bool) -> r.Result | None:
+    """Say why ``guest`` may not come in now; None when they may (the one check-in ladder).
+
+    ``guest`` is a registration, or a row read for the scan that carries its
+    check-in door's name as ``door_name``.
+    """
+    if guest is None:
+        return r.Result(r.ERROR, r.UNKNOWN)
+    if guest.event_id != event.id:
+        return r.Result(r.ERROR, r.WRONG_EVENT, guest)
+    if not is_open:
+        return r.Result(r.ERROR, r.NOT_OPEN, guest)
+    reason = status_refusal(guest.status)
+    if reason is not None:
+        return r.Result(r.ERROR, reason, guest)
+    if guest.checked_in_at is None:
+        return None
+    if isinstance(guest, Registration):
+        return current_state(guest, r.ERROR, r.ALREADY_CHECKED_IN)
+    return r.Result(r.ERROR, r.ALREADY_CHECKED_IN, guest, checked_in_at=guest.checked_in_at,
+                    door=guest.door_name)
+
+
 def _admit(event: AnyEvent, registration: Registration | None, *, door: AnyDoor, now: datetime,
            opens_before: timedelta | None) -> r.Result:
     """Check in ``registration``, or say why not."""
-    if registration is None:
-        return r.Result(r.ERROR, r.UNKNOWN)
-    if registration.event_id != event.id:
-        return r.Result(r.ERROR, r.WRONG_EVENT, registration)
-    if not checkin_open(event, now=now, opens_before=opens_before):
-        return r.Result(r.ERROR, r.NOT_OPEN, registration)
+    is_open = checkin_open(event, now=now, opens_before=opens_before)
+    if registration is None or registration.event_id != event.id or not is_open:
+        return refusal(event, registration, is_open=is_open)
     changed = db.session.execute(
         _CHECK_IN, {"registration": registration.id, "now": now, "door": door.id}
     ).rowcount
@@ -120,34 +154,9 @@ def _admit(event: AnyEvent, registration: Registration | None, *, door: AnyDoor,
         db.session.expire(registration, ["checked_in_at", "checked_in_door_id", "updated_at"])
         return r.Result(r.OK, None, registration, checked_in_at=now, door=door.name)
     db.session.refresh(registration)
-    if registration.status == RegistrationStatus.CANCELLED:
-        return r.Result(r.ERROR, r.CANCELLED, registration)
-    if registration.status == RegistrationStatus.WAITLISTED:
-        return r.Result(r.ERROR, r.WAITLISTED, registration)
-    if registration.status == RegistrationStatus.PENDING:
-        return r.Result(r.ERROR, r.UNCONFIRMED, registration)
-    return current_state(registration, r.ERROR, r.ALREADY_CHECKED_IN)
-
-
-def _refusal(event: AnyEvent, guest: Row | None, *, is_open: bool) -> r.Result | None:
-    """Say why the code read as ``guest`` was refused; None if it looks admissible now."""
-    if guest is None:
-        return r.Result(r.ERROR, r.UNKNOWN)
-    if guest.event_id != event.id:
-        return r.Result(r.ERROR, r.WRONG_EVENT, guest)
-    if not is_open:
-        return r.Result(r.ERROR, r.NOT_OPEN, guest)
-    if guest.status == RegistrationStatus.CANCELLED:
-        return r.Result(r.ERROR, r.CANCELLED, guest)
-    if guest.status == RegistrationStatus.WAITLISTED:
-        return r.Result(r.ERROR, r.WAITLISTED, guest)
-    if guest.status == RegistrationStatus.PENDING:
-        # A cancelled guest who registered again and never confirmed keeps their old code.
-        return r.Result(r.ERROR, r.UNCONFIRMED, guest)
-    if guest.checked_in_at is None:
-        return None
-    return r.Result(r.ERROR, r.ALREADY_CHECKED_IN, guest, checked_in_at=guest.checked_in_at,
-                    door=guest.door_name)
+    # Admissible again after the refresh: an undo came between; the UPDATE saw it checked in.
+    return (refusal(event, registration, is_open=True)
+            or current_state(registration, r.ERROR, r.ALREADY_CHECKED_IN))
 
 
 def check_in(event: AnyEvent, raw_code: str, *, door: AnyDoor, nonce: str | None, now: datetime,
@@ -176,7 +185,7 @@ def check_in(event: AnyEvent, raw_code: str, *, door: AnyDoor, nonce: str | None
                 if admitted is not None:
                     return r.Result(r.OK, None, admitted, checked_in_at=now, door=door.name)
             guest = db.session.execute(_EXPLAIN, {"code": code}).first()
-            refused = _refusal(event, guest, is_open=is_open)
+            refused = refusal(event, guest, is_open=is_open)
             if refused is not None:
                 return refused
         return r.Result(r.ERROR, r.ALREADY_CHECKED_IN, guest, door=guest.door_name)

@@ -12,6 +12,7 @@ from eventdesk.events.models import Event
 from eventdesk.registration import notify
 from eventdesk.registration.codes import new_ticket_code
 from eventdesk.registration.models import Registration, RegistrationStatus
+from eventdesk.registration.service import registration_by_token
 
 
 class TicketError(Exception):
@@ -79,8 +80,6 @@ def resend_tickets(event: Event, *, now: datetime | None = None) -> int:
 
 def registration_by_ticket_token(token: str) -> Registration | None:
     """Return the registration behind a manage-link token, if it has a ticket."""
-    from eventdesk.registration.service import registration_by_token
-
     registration = registration_by_token(token)
     if registration is None or registration.status != RegistrationStatus.CONFIRMED:
         return None

@@ -10,13 +10,18 @@ class DetachedSession(SecureCookieSession):
     """An empty session that is never saved: the token says who calls, not a cookie."""
 
 
+def bearer_token(request: Request) -> str | None:
+    """Return the bearer token ``request`` carries in its Authorization header, if any."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    # An empty token is no token.
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
 def bearer_api_call(request: Request) -> bool:
     """Tell whether ``request`` is an API call carrying a bearer token."""
-    if not request.path.startswith(API_PREFIX):
-        return False
-    # Read as the check-in API reads it: an empty token is no token.
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and bool(token.strip())
+    return request.path.startswith(API_PREFIX) and bearer_token(request) is not None
 
 
 class CookieSessionInterface(SecureCookieSessionInterface):

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, select
 from eventdesk import ratelimit
 from eventdesk.auth.models import Role
 from eventdesk.auth.permissions import can_manage_event
+from eventdesk.auth.sessions import bearer_token
 from eventdesk.auth.throttle import key
 from eventdesk.checkin import doors
 from eventdesk.checkin.bearer import AnyDoor, AnyEvent, scanner_at
@@ -41,7 +42,7 @@ def scanning_at(slug: str, *, check_csrf: bool) -> tuple[AnyEvent | None, AnyDoo
     is None when there is no such event. A bearer token's call gets the plain
     facts of both, all a scan or an undo needs.
     """
-    token = bearer_token()
+    token = bearer_token(request)
     if token is not None:
         found = scanner_at(slug, token)
         if found is not None:
@@ -121,22 +122,13 @@ def _session_door(event: Event) -> Door | None:
     return door
 
 
-def bearer_token() -> str | None:
-    """Return the bearer token sent with this request, if any."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
-
-
 def door_for_request(event: Event, *, check_csrf: bool = False) -> Door | None:
     """Return the door this request scans at, or None when it may not scan here.
 
     Cookie-based access (door session, account) must also pass the CSRF check
     on state changes; a bearer token is not sent by browsers on their own.
     """
-    token = bearer_token()
+    token = bearer_token(request)
     if token is not None:
         door = doors.door_by_token(token)
         return door if door is not None and door.event_id == event.id else None

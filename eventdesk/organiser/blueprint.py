@@ -27,14 +27,6 @@ def load_event(endpoint, values) -> None:
         g.event = managed_event_or_403(values["slug"])
 
 
-@bp.app_template_global()
-def back_office_endpoints() -> set[str]:
-    """Return the endpoints that exist, so links to optional pages show only when they do."""
-    from flask import current_app
-
-    return set(current_app.view_functions)
-
-
 @bp.app_template_filter("short_datetime")
 def short_datetime(moment, event) -> str:
     """Format ``moment`` compactly in the event's zone, for table cells: 10-01-2031 16:02."""

@@ -73,10 +73,10 @@ def eventdesk_command(workers: int) -> list[str]:
             "--workers", str(workers)]
 
 
-def reference_command(workers: int, database_url: str) -> list[str]:
-    """Return the command that serves the bare reference app the same way."""
-    return [sys.executable, "-m", "benchmarks.reference_app", "--workers", str(workers),
-            "--database-url", database_url]
+def reference_command(database_url: str, *options: str) -> list[str]:
+    """Return the command that serves the bare reference app (its own best way by default)."""
+    return [sys.executable, "-m", "benchmarks.reference_app", "--database-url", database_url,
+            *options]
 
 
 class PostgresUnavailable(RuntimeError):
@@ -90,6 +90,48 @@ def _pg_tool(name: str) -> str:
     for candidate in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True):
         return str(candidate)
     raise PostgresUnavailable(f"{name} not found")
+
+
+@contextmanager
+def postgres_databases(server_url: str, *databases: str) -> Iterator[dict[str, str]]:
+    """Create fresh ``databases`` on a running server; yield a URL per database, then drop them.
+
+    ``server_url`` is a SQLAlchemy URL without a database name, e.g.
+    ``postgresql+psycopg://postgres@127.0.0.1:55432``. Each database skips the
+    flush per commit (synchronous_commit=off), like SQLite's WAL with
+    synchronous=NORMAL, for both apps alike.
+    """
+    import psycopg
+
+    base = server_url.rstrip("/")
+    plain = base.replace("postgresql+psycopg://", "postgresql://", 1)
+    try:
+        connection = psycopg.connect(f"{plain}/postgres", autocommit=True)
+    except psycopg.OperationalError as error:
+        raise PostgresUnavailable(str(error).strip()) from None
+    with connection:
+        for name in databases:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{name}"')
+            connection.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
+    try:
+        yield {name: f"{base}/{name}" for name in databases}
+    finally:
+        with psycopg.connect(f"{plain}/postgres", autocommit=True) as connection:
+            for name in databases:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def postgres(*databases: str) -> Iterator[dict[str, str]]:
+    """Yield a URL per database: on EVENTDESK_BENCH_POSTGRES's server, else a private one."""
+    server = os.environ.get("EVENTDESK_BENCH_POSTGRES")
+    if server:
+        with postgres_databases(server, *databases) as urls:
+            yield urls
+    else:
+        with throwaway_postgres(*databases) as urls:
+            yield urls
 
 
 @contextmanager

@@ -1,22 +1,28 @@
-"""The yardstick: a bare Flask + SQLAlchemy app served exactly like eventdesk.
+"""The yardstick: the simplest Flask + SQLAlchemy app, served in its own fastest way.
 
-Three endpoints, each one database round trip of the kind eventdesk's pages
-need: read one row and render a small page, insert one row, update one row.
-Same gunicorn worker class, workers and threads as ``eventdesk serve``; same
-SQLite settings as ``eventdesk.db`` (WAL, synchronous=NORMAL, BEGIN IMMEDIATE
-for writes).
+Three endpoints doing the least eventdesk's pages need: read one row and render
+a small page (its template compiled once, at start-up); insert one row and
+redirect; one conditional UPDATE. Nothing of eventdesk is imported: not its
+SQLite settings, not its gunicorn settings. How it is served (worker class,
+workers, threads) and its SQLite journal are options, so that
+``python -m benchmarks.yardstick`` can try them; the defaults are the fastest
+configuration found there (figures in RESULTS.md).
 """
 
 import argparse
 from datetime import UTC, datetime
 
-from flask import Flask, abort, redirect, render_template_string, request
+from flask import Flask, abort, redirect, request
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, String, select, update
+from gunicorn.app.base import BaseApplication
+from sqlalchemy import DateTime, String, event, select, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from eventdesk.db import configure_sqlite
-from eventdesk.server import GunicornServer, gunicorn_options
+# The fastest configuration found by benchmarks/yardstick.py (see RESULTS.md).
+DEFAULT_WORKER_CLASS = "gthread"
+DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 4
+DEFAULT_JOURNAL = "wal"
 
 
 class Base(DeclarativeBase):
@@ -40,30 +46,46 @@ PAGE = """<!doctype html><title>{{ item.name }}</title>
 <h1>{{ item.name }}</h1><p>{{ item.email }}: {{ item.hits }}</p>"""
 
 
-def create_reference_app(database_url: str) -> Flask:
+def _sqlite_pragmas(journal: str):
+    def on_connect(connection, _record) -> None:
+        cursor = connection.cursor()
+        if journal == "wal":
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # WAL's usual companion: no flush per commit, still crash-safe.
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    return on_connect
+
+
+def create_reference_app(database_url: str, *, journal: str = DEFAULT_JOURNAL) -> Flask:
     """Create the reference app on ``database_url``."""
     app = Flask(__name__)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
     db.init_app(app)
-    with app.app_context():
-        # The same SQLite settings and transaction starts as eventdesk's.
-        configure_sqlite(db.engine)
+    if database_url.startswith("sqlite"):
+        with app.app_context():
+            event.listen(db.engine, "connect", _sqlite_pragmas(journal))
+    page = app.jinja_env.from_string(PAGE)
 
     @app.get("/items/<int:item_id>")
     def show(item_id: int):
         item = db.session.get(Item, item_id)
         if item is None:
             abort(404)
-        return render_template_string(PAGE, item=item)
+        return page.render(item=item)
 
     @app.post("/items")
     def insert():
         item = Item(name=request.form.get("name", ""), email=request.form.get("email", ""),
                     created_at=datetime.now(UTC))
         db.session.add(item)
+        db.session.flush()
+        # Read before the commit expires it: afterwards it would be loaded again.
+        item_id = item.id
         db.session.commit()
-        return redirect(f"/items/{item.id}")
+        return redirect(f"/items/{item_id}")
 
     @app.post("/items/<int:item_id>/hit")
     def hit(item_id: int):
@@ -76,9 +98,8 @@ def create_reference_app(database_url: str) -> Flask:
     return app
 
 
-def prepare(database_url: str, rows: int = 100) -> None:
+def prepare(app: Flask, rows: int = 100) -> None:
     """Create the table and a few rows to read and update."""
-    app = create_reference_app(database_url)
     with app.app_context():
         db.create_all()
         if db.session.scalar(select(Item.id).limit(1)) is None:
@@ -88,21 +109,46 @@ def prepare(database_url: str, rows: int = 100) -> None:
                 for n in range(1, rows + 1)
             )
             db.session.commit()
+        # No pooled connection may cross the fork into the workers.
         db.engine.dispose()
 
 
+class Server(BaseApplication):
+    def __init__(self, app: Flask, options: dict) -> None:
+        self.application = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self.application
+
+
 def main() -> None:
-    """Serve the reference app exactly as ``eventdesk serve`` serves eventdesk."""
+    """Serve the reference app with gunicorn."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database-url", required=True)
+    parser.add_argument("--worker-class", default=DEFAULT_WORKER_CLASS)
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
+    parser.add_argument("--journal", choices=["wal", "delete"], default=DEFAULT_JOURNAL,
+                        help="SQLite journal: WAL with synchronous=NORMAL, or SQLite's default")
     args = parser.parse_args()
-    prepare(args.database_url)
-    app = create_reference_app(args.database_url)
-    options = gunicorn_options(host=args.host, port=args.port, workers=args.workers)
-    GunicornServer(app, options).run()
+    app = create_reference_app(args.database_url, journal=args.journal)
+    prepare(app)
+    Server(app, {
+        "bind": f"{args.host}:{args.port}",
+        "worker_class": args.worker_class,
+        "workers": args.workers,
+        "threads": args.threads,
+        "control_socket_disable": True,
+        "loglevel": "warning",
+    }).run()
 
 
 if __name__ == "__main__":

@@ -35,9 +35,9 @@ def main() -> int:
             checks += done.checks
         if args.backend in ("postgresql", "both"):
             try:
-                with processes.throwaway_postgres("eventdesk_bench", "reference_bench") as urls:
+                with processes.postgres("eventdesk_bench", "eventdesk_bench_ref") as urls:
                     done = suite.run_backend("PostgreSQL", urls["eventdesk_bench"],
-                                             urls["reference_bench"], settings, folder)
+                                             urls["eventdesk_bench_ref"], settings, folder)
                     rows += done.rows
                     checks += done.checks
             except processes.PostgresUnavailable as error:

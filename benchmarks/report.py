@@ -24,9 +24,13 @@ def table(rows: list[Row]) -> str:
     lines = [HEADER, HEADER_RULE]
     for row in rows:
         f, ref = row.figure, row.reference
-        verdict = ""
+        verdicts = []
         if row.target is not None and row.ratio is not None:
-            verdict = f"≥ {row.target:g} " + ("ok" if row.ratio >= row.target else "BELOW")
+            verdicts.append(f"≥ {row.target:g} " + ("ok" if row.ratio >= row.target else "BELOW"))
+        if row.p99_target_ms is not None:
+            verdicts.append(f"p99 < {row.p99_target_ms:g} "
+                            + ("ok" if f.p99_ms < row.p99_target_ms else "ABOVE"))
+        verdict = "; ".join(verdicts)
         lines.append(
             f"| {row.backend} | {row.name} | {f.rate:.0f} | {f.p50_ms:.1f} | {f.p95_ms:.1f} "
             f"| {f.p99_ms:.1f} | {f.errors} | {row.reference_name} "
@@ -73,24 +77,57 @@ def machine() -> str:
             f"{postgres}; {wrk.splitlines()[0] if wrk else 'wrk'}")
 
 
+# RESULTS.md from this line on is written by hand (findings, other benchmarks'
+# figures) and kept as it is when a run rewrites the part above it.
+KEPT = "<!-- Written by hand below this line; python -m benchmarks keeps it. -->"
+
+
+def configurations(settings) -> str:
+    """Describe how each side is served, from the code that serves it."""
+    from benchmarks import reference_app
+    from eventdesk.server import gunicorn_options
+
+    ours = gunicorn_options(host="127.0.0.1", port=0, workers=settings.workers)
+    threads = ours.get("threads", 1)
+    ref_threads = (f" with {reference_app.DEFAULT_THREADS} threads"
+                   if reference_app.DEFAULT_WORKER_CLASS == "gthread" else "")
+    return (
+        f"eventdesk as `eventdesk serve --workers {settings.workers}` ships it: gunicorn, "
+        f"{ours['workers']} {ours['worker_class']} workers"
+        + (f" with {threads} threads" if ours["worker_class"] == "gthread" else "")
+        + ", access log on, and its mail worker beside them sending every queued mail to an "
+        "SMTP sink on loopback throughout; SQLite as `eventdesk.db` sets it up. The reference "
+        f"(`benchmarks/reference_app.py`) in its own fastest configuration "
+        f"(`python -m benchmarks.yardstick`): gunicorn, {reference_app.DEFAULT_WORKERS} "
+        f"{reference_app.DEFAULT_WORKER_CLASS} workers{ref_threads}, no access log, SQLite "
+        f"journal {reference_app.DEFAULT_JOURNAL.upper()}"
+        + (" with synchronous=NORMAL" if reference_app.DEFAULT_JOURNAL == "wal" else "")
+        + ", template compiled once."
+    )
+
+
 def write_results(path: Path, rows: list[Row], checks: list[Check], *, settings,
                   notes: list[str], extras=()) -> None:
     """Write RESULTS.md with the table, the checks and the conditions of the run."""
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    kept = ""
+    if path.exists():
+        previous = path.read_text()
+        if KEPT in previous:
+            kept = previous[previous.index(KEPT):]
     text = f"""# Benchmark results
 
 Last run: {when}, with `python -m benchmarks`.
 
 Machine: {machine()}.
 
-Conditions: eventdesk and the bare Flask + SQLAlchemy reference app
-(`benchmarks/reference_app.py`) each under gunicorn, {settings.workers} gthread workers with 4
-threads, on 127.0.0.1; `wrk` with {settings.connections} connections and 2 threads,
-{settings.warmup:g} s warm-up, then {settings.seconds:g} s per figure in {settings.slices}
-slices alternating with the reference's (latency percentiles: median over the slices);
-SQLite in WAL mode (synchronous=NORMAL); PostgreSQL started for the run with
-synchronous_commit=off. The machine is shared, so absolute figures are noisy: compare the
-ratios, measured against the reference in the same run, seconds apart.
+Conditions: {configurations(settings)} Both on 127.0.0.1; `wrk` with
+{settings.connections} connections and 2 threads, {settings.warmup:g} s warm-up, then
+{settings.seconds:g} s per figure in {settings.slices} slices alternating with the
+reference's (latency percentiles: median over the slices); PostgreSQL databases with
+synchronous_commit=off, like SQLite's synchronous=NORMAL. The machine is shared, so absolute
+figures are noisy: compare the ratios, measured against the reference in the same run,
+seconds apart.
 
 {table(rows)}
 
@@ -104,4 +141,4 @@ ratios, measured against the reference in the same run, seconds apart.
     text += "\nProfile findings and what each change gained: [PROFILE.md](PROFILE.md).\n"
     if notes:
         text += "\n## Notes\n\n" + "\n".join(f"- {note}" for note in notes) + "\n"
-    path.write_text(text)
+    path.write_text(text + ("\n" + kept if kept else ""))

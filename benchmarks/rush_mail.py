@@ -1,9 +1,9 @@
-"""Deliver a rush's mail while it happens: an SMTP sink on loopback and an eventdesk worker.
+"""Where the benchmarked eventdesk's mail goes: an SMTP sink on loopback.
 
-The registration figures measure the request up to the outbox, as guests feel
-it. The rush runs with the outbox worker rendering and sending at the same
-time, on the same two cores, so its figures and its delivery check include
-what the mail really costs.
+``eventdesk serve`` runs its outbox worker beside gunicorn once it has an SMTP
+server to send to, as on a one-machine install; the benchmark gives it this
+sink for the whole run, so every figure (and the rush with its delivery check)
+is measured with the worker rendering and sending on the same two cores.
 """
 
 import email
@@ -55,8 +55,21 @@ class Sink:
 
 
 @contextmanager
+def smtp_sink() -> Iterator[tuple[Sink, str]]:
+    """Run an SMTP sink on loopback; yield it with its ``smtp://`` URL."""
+    sink = Sink()
+    port = processes.free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield sink, f"smtp://127.0.0.1:{port}"
+    finally:
+        controller.stop()
+
+
+@contextmanager
 def delivering(database_url: str, log: Path) -> Iterator[Sink]:
-    """Run an SMTP sink and ``eventdesk worker`` for as long as the block runs."""
+    """Run an SMTP sink and a separate ``eventdesk worker`` for as long as the block runs."""
     seed.drop_pending_mail(database_url)
     sink = Sink()
     port = processes.free_port()

@@ -168,8 +168,10 @@ def drop_pending_mail(database_url: str) -> int:
     app = app_for(database_url)
     with app.app_context():
         table = OutboxMessage.__table__
+        # Messages the running worker has claimed are left to it.
         dropped = db.session.execute(
-            delete(table).where(table.c.status == OutboxStatus.PENDING)
+            delete(table).where(table.c.status == OutboxStatus.PENDING,
+                                table.c.claimed_by.is_(None))
         ).rowcount
         db.session.commit()
         db.engine.dispose()

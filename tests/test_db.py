@@ -1,4 +1,4 @@
-"""Database plumbing: aware UTC datetimes and SQLite's write lock."""
+"""Database plumbing: aware UTC datetimes; SQLite's write lock and the writers' turn."""
 
 import multiprocessing
 import threading
@@ -6,10 +6,12 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import create_engine, select, text, update
+from sqlalchemy.pool import StaticPool
 
-from eventdesk.db import WriterTurn, db, reading_only
+from eventdesk.db import db, reading_only
 from eventdesk.events.models import Event
+from eventdesk.sqlite_tuning import WriterTurn, configure_sqlite
 
 
 def test_datetimes_come_back_aware_in_utc(app, make_event):
@@ -94,3 +96,35 @@ def test_writers_in_two_processes_take_turns(tmp_path):
     # The child's lock went with it.
     assert turn.acquire(timeout=1)
     turn.release()
+
+
+@pytest.mark.parametrize("url", [
+    "sqlite:///{folder}/eventdesk.sqlite",
+    "sqlite:///file:{folder}/eventdesk.sqlite?uri=true",
+    "sqlite:///file:{folder}/eventdesk.sqlite?mode=rwc&uri=true",
+])
+def test_the_writers_lock_file_lies_beside_the_database(tmp_path, monkeypatch, url):
+    # Beside the file SQLite opened, however the URL names it; never in the
+    # current folder, where another database's writers could share it.
+    folder, elsewhere = tmp_path / "data", tmp_path / "cwd"
+    folder.mkdir()
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    engine = create_engine(url.format(folder=folder))
+    configure_sqlite(engine)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE seats (taken INTEGER)"))
+    engine.dispose()
+    assert (folder / "eventdesk.sqlite-writers.lock").is_file()
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_an_in_memory_database_has_no_writers_lock_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    engine = create_engine("sqlite:///file:eventdesk?mode=memory&cache=shared&uri=true",
+                           poolclass=StaticPool)
+    configure_sqlite(engine)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE seats (taken INTEGER)"))
+    engine.dispose()
+    assert list(tmp_path.iterdir()) == []

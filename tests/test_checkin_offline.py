@@ -152,3 +152,45 @@ def test_logging_out_at_the_door_leads_to_the_login_form_and_back(client, make_e
     assert answer.status_code == 302
     assert answer.headers["Location"].endswith(f"?next=/events/{event.slug}/checkin")
     assert client.get(f"/events/{event.slug}/checkin").status_code == 401
+
+
+def queued(client, event, token, *scans):
+    return client.post(f"/api/v1/events/{event.slug}/checkins/queued", json={"scans": list(scans)},
+                       headers={"Authorization": f"Bearer {token}"})
+
+
+def test_scans_refused_offline_reach_the_scan_log_with_their_time(client, make_event, now):
+    event = event_today(make_event, utcnow())
+    ann = guest(event, "ann@example.org", utcnow(), name="Ann")
+    bob = guest(event, "bob@example.org", utcnow(), name="Bob")
+    cancel(bob, utcnow())
+    door, token = door_with_token(event, "Ingang 1", utcnow())
+    first, second = utcnow() - timedelta(minutes=9), utcnow() - timedelta(minutes=8)
+    batch = [
+        {"registration": ann.id, "nonce": "a1", "offline_at": iso(first)},
+        {"refused": "already_checked_in", "registration": ann.id, "code": ann.ticket_code,
+         "nonce": "a2", "offline_at": iso(second)},
+        {"refused": "cancelled", "registration": bob.id, "code": bob.ticket_code, "nonce": "b1",
+         "offline_at": iso(second)},
+        {"refused": "unknown", "registration": None, "code": "ED1NOSUCHCODE", "nonce": "x1",
+         "offline_at": iso(second)},
+        {"refused": "ok", "registration": ann.id, "nonce": "x2", "offline_at": iso(second)},
+    ]
+    answers = queued(client, event, token, *batch).get_json()["results"]
+    assert [(a["status"], a["reason"]) for a in answers] == [
+        ("ok", None), ("error", "already_checked_in"), ("error", "cancelled"),
+        ("error", "unknown"), ("error", "bad_reason")]
+    # Sent twice (the tablet lost the answer): recorded once.
+    assert queued(client, event, token, *batch[1:4]).status_code == 200
+    db.session.expire_all()
+    scans = db.session.scalars(select(Scan).order_by(Scan.id)).all()
+    assert [(s.registration_id, s.status, s.reason, s.nonce) for s in scans] == [
+        (ann.id, "ok", None, "a1"), (ann.id, "error", "already_checked_in", "a2"),
+        (bob.id, "error", "cancelled", "b1"), (None, "error", "unknown", "x1")]
+    assert [s.at.replace(tzinfo=None) for s in scans[1:]] == [second.replace(tzinfo=None)] * 3
+    assert scans[3].raw_code == "ED1NOSUCHCODE" and all(s.door_id == door.id for s in scans)
+    # A refusal changes nothing: Ann stays in from the first scan, Bob stays out, no conflict.
+    assert db.session.get(Registration, ann.id).checked_in_at.replace(tzinfo=None) == (
+        first.replace(tzinfo=None))
+    assert db.session.get(Registration, bob.id).checked_in_at is None
+    assert db.session.scalar(select(CheckinConflict)) is None

@@ -117,7 +117,7 @@ def _queued_check_in(slug: str):
 
 @bp.post("/checkins/queued")
 def queued_check_ins(slug: str):
-    """Record a batch of check-ins the door admitted offline, oldest first."""
+    """Record a batch of scans the door decided offline (check-ins, refusals), oldest first."""
     event, door = _door(slug, writes=True)
     data = _body()
     scans = data.get("scans")
@@ -136,9 +136,8 @@ def queued_check_ins(slug: str):
         except offline.BadScanTime:
             answers.append({"status": "error", "reason": "bad_time", "nonce": nonce})
             continue
-        result = offline.queued_check_in(
-            event, scan.get("registration"), door=door, nonce=nonce, at=at, now=now,
-            opens_before=opens_before(),
+        result = offline.queued_scan(
+            event, scan, door=door, nonce=nonce, at=at, now=now, opens_before=opens_before(),
         )
         answers.append(result.as_json(event) | {"nonce": nonce})
     db.session.commit()

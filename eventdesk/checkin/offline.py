@@ -5,7 +5,8 @@ ticket a hash of the code (never the code), the name, organisation, status
 and check-in state. It fetches changes since a cursor every few seconds.
 Scans it admitted offline come back later with the time they happened; the
 server then keeps the earliest check-in of a ticket and records the other
-as a conflict for the organiser.
+as a conflict for the organiser. Scans it refused offline come back too, for
+the scan log.
 """
 
 import base64
@@ -170,6 +171,45 @@ def queued_check_in(event: AnyEvent, registration_id: object, *, door: AnyDoor, 
 
     return recorded(event, door, action=ScanAction.CHECK_IN, raw=f"#{registration_id}"[:120],
                     nonce=nonce, now=at, decide=decide)
+
+
+# The refusals a door decides offline, as the server names them; a queued refusal
+# with any other reason is not recorded.
+OFFLINE_REFUSALS = frozenset({
+    r.UNKNOWN, r.CANCELLED, r.WAITLISTED, r.UNCONFIRMED, r.ALREADY_CHECKED_IN,
+})
+RAW_MAX = 120
+
+
+def queued_refusal(event: AnyEvent, registration_id: object, *, door: AnyDoor, reason: object,
+                   raw: object, nonce: str | None, at: datetime) -> r.Result:
+    """Record in the scan log a scan the door refused offline, as it happened.
+
+    Nothing about the guest changes: the door said no, so there is nothing to
+    settle, only the line the organiser's log would have had online.
+    """
+    if reason not in OFFLINE_REFUSALS:
+        return r.Result(r.ERROR, "bad_reason")
+    code = raw if isinstance(raw, str) else ""
+
+    def decide() -> r.Result:
+        registration = registration_of(event, registration_id)
+        return r.Result(r.ERROR, reason, registration)
+
+    shown = code or (f"#{registration_id}" if registration_id else "")
+    return recorded(event, door, action=ScanAction.CHECK_IN, raw=shown[:RAW_MAX], nonce=nonce,
+                    now=at, decide=decide)
+
+
+def queued_scan(event: AnyEvent, scan: dict, *, door: AnyDoor, nonce: str | None, at: datetime,
+                now: datetime, opens_before: timedelta | None) -> r.Result:
+    """Record one scan from a door's offline queue: a check-in it admitted, or a refusal."""
+    if scan.get("refused") is not None:
+        return queued_refusal(event, scan.get("registration"), door=door,
+                              reason=scan.get("refused"), raw=scan.get("code"), nonce=nonce,
+                              at=at)
+    return queued_check_in(event, scan.get("registration"), door=door, nonce=nonce, at=at,
+                           now=now, opens_before=opens_before)
 
 
 def conflicts(event: AnyEvent, registration: Registration | None = None) -> list[Row]:

@@ -67,7 +67,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     from eventdesk.auth.routes import bp as auth_bp
     from eventdesk.badges import routes as badge_routes
     from eventdesk.checkin import badge_routes as badge_door
-    from eventdesk.checkin.api import bp as checkin_api_bp
+    from eventdesk.checkin.api_routes import bp as checkin_api_bp
     from eventdesk.checkin.routes import bp as checkin_bp
     from eventdesk.invitations import guest as invitations_guest
     from eventdesk.invitations import organiser as invitations_organiser

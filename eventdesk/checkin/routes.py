@@ -116,4 +116,4 @@ def log_out(slug: str):
     return redirect(url_for("auth.login", next=url_for("checkin.page", slug=event.slug)))
 
 # The organiser's door management shares this blueprint.
-from eventdesk.checkin import doors_views  # noqa: E402,F401
+from eventdesk.checkin import door_routes  # noqa: E402,F401

@@ -1,16 +1,16 @@
 """The organiser back office: events, questions, attendees, export and dashboard."""
 
 from eventdesk.organiser import (  # noqa: F401  (register views)
-    account_views,
-    attendee_views,
-    cover_views,
-    dashboard_views,
-    event_views,
-    export_views,
-    guest_views,
-    preview_views,
-    privacy_views,
-    question_views,
+    account_routes,
+    attendee_routes,
+    cover_routes,
+    dashboard_routes,
+    event_routes,
+    export_routes,
+    guest_routes,
+    preview_routes,
+    privacy_routes,
+    question_routes,
     words,
 )
 from eventdesk.organiser.blueprint import bp

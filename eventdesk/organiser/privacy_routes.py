@@ -10,7 +10,7 @@ from eventdesk.asking import asks_first
 from eventdesk.db import db, utcnow
 from eventdesk.i18n import current_language
 from eventdesk.organiser import privacy
-from eventdesk.organiser.attendee_views import _registration, guest_name
+from eventdesk.organiser.attendee_routes import _registration, guest_name
 from eventdesk.organiser.blueprint import bp
 from eventdesk.organiser.forms import RetentionForm
 

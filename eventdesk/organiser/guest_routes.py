@@ -9,7 +9,7 @@ from eventdesk.checkin import doors
 from eventdesk.checkin import service as checkin
 from eventdesk.checkin.access import opens_before
 from eventdesk.db import db, utcnow
-from eventdesk.organiser.attendee_views import _back, _registration
+from eventdesk.organiser.attendee_routes import _back, _registration
 from eventdesk.organiser.blueprint import bp
 from eventdesk.organiser.forms import EditGuestForm
 from eventdesk.organiser.guest_edit import edit_guest

@@ -1,13 +1,22 @@
 """Guest links to wallet passes, behind the personal manage token."""
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    url_for,
+)
 
 from eventdesk.db import utcnow
 from eventdesk.links import external_url
 from eventdesk.registration.models import Registration, RegistrationStatus
 from eventdesk.registration.service import registration_by_token
 from eventdesk.wallet import apple, google
-from eventdesk.wallet.facts import NoPass, pass_facts
+from eventdesk.wallet.facts import NoPass, PassFacts, pass_facts
 from eventdesk.wallet.settings import wallets
 
 bp = Blueprint("wallet", __name__)
@@ -16,28 +25,29 @@ bp = Blueprint("wallet", __name__)
 _PRIVATE = {"Cache-Control": "private, no-store"}
 
 
-def _registration_or_404(token: str) -> Registration:
+def _ticket(token: str, wallet: object | None) -> tuple[Registration, PassFacts]:
+    """Return the guest's registration and pass facts.
+
+    404 when this wallet is not configured or the token is unknown; 410 with a
+    page that says why when the registration holds no ticket (any more).
+    """
+    if wallet is None:
+        abort(404)
     registration = registration_by_token(token)
     if registration is None:
         abort(404)
-    return registration
-
-
-def _no_pass(registration: Registration):
-    return render_template("wallet/no_pass.html", registration=registration), 410, _PRIVATE
+    try:
+        return registration, pass_facts(registration)
+    except NoPass:
+        page = render_template("wallet/no_pass.html", registration=registration)
+        abort(make_response(page, 410, _PRIVATE))
 
 
 @bp.get("/r/<token>/wallet/ticket.pkpass")
 def apple_pass(token: str):
     """Send the guest's ticket as an Apple Wallet pass, built from the facts as they are now."""
     signer = wallets(current_app).apple
-    if signer is None:
-        abort(404)
-    registration = _registration_or_404(token)
-    try:
-        facts = pass_facts(registration)
-    except NoPass:
-        return _no_pass(registration)
+    registration, facts = _ticket(token, signer)
     headers = dict(_PRIVATE)
     headers["Content-Disposition"] = f'attachment; filename="{registration.event.slug}.pkpass"'
     return Response(apple.build_pkpass(facts, signer), mimetype=apple.MIMETYPE, headers=headers)
@@ -47,13 +57,7 @@ def apple_pass(token: str):
 def google_pass(token: str):
     """Send the guest on to Google Wallet with a freshly signed save link."""
     issuer = wallets(current_app).google
-    if issuer is None:
-        abort(404)
-    registration = _registration_or_404(token)
-    try:
-        facts = pass_facts(registration)
-    except NoPass:
-        return _no_pass(registration)
+    registration, facts = _ticket(token, issuer)
     link = google.save_url(
         facts, issuer, event_id=registration.event_id,
         origin=current_app.config["BASE_URL"], now=utcnow(),

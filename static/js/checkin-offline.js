@@ -1,5 +1,6 @@
 /* The offline door: an encrypted copy of the guest list in IndexedDB, decisions from it
-   when the network fails, and a queue of offline check-ins sent when it returns. */
+   when the network fails, and a queue of offline check-ins and refusals sent when it
+   returns (refusals go to the server's scan log, as an online refusal does). */
 (function () {
   "use strict";
 
@@ -8,6 +9,10 @@
   // A short ticket code as typed (base32 and its look-alike digits).
   var SHORT = /^[A-Z2-7018]{8}$/;
   var POLL_MS = 5000;
+  // Refusals the server's scan log knows; "short_offline" decided nothing (the door asked
+  // for the QR), so it is not sent.
+  var LOGGED_REFUSALS = ["unknown", "cancelled", "waitlisted", "unconfirmed", "already_checked_in"];
+  var RAW_MAX = 120;
   var SAVE_MS = 1500;
 
   /* Normalise a typed or scanned code as the server does: no spaces or dashes, upper case,
@@ -92,8 +97,8 @@
     var self = this;
     var meta = this.store("meta");
     return Promise.all([promised(meta.get("key")), promised(meta.get("keyId")),
-      promised(meta.get("snapshot")), promised(this.store("queue").count())]).then(function (found) {
-      self.waiting = found[3];
+      promised(meta.get("snapshot")), promised(this.store("queue").getAll())]).then(function (found) {
+      self.waiting = found[3].filter(function (box) { return !box.refusal; }).length;
       if (!found[0]) { return; }
       self.key = found[0];
       self.keyId = found[1];
@@ -240,13 +245,21 @@
     }
     var found = ticketId != null ? Promise.resolve(this.byId.get(ticketId))
       : codeHash(cleanCode(raw)).then(function (hash) { return self.byHash.get(hash); });
+    // A refusal is answered at once and queued for the scan log, with the code as scanned.
+    var refuse = function (reason, ticket) {
+      var answer = self.answer("error", reason, ticket);
+      return self.enqueue({ refused: reason, registration: ticket ? ticket.id : null,
+        code: ticketId == null ? String(raw || "").slice(0, RAW_MAX) : "", nonce: nonce,
+        offline_at: new Date().toISOString() }).then(function () { return answer; },
+        function () { return answer; });
+    };
     return found.then(function (ticket) {
-      if (!ticket) { return self.answer("error", "unknown", null); }
-      if (ticket.status === "cancelled") { return self.answer("error", "cancelled", ticket); }
-      if (ticket.status === "waitlisted") { return self.answer("error", "waitlisted", ticket); }
-      if (ticket.status === "pending") { return self.answer("error", "unconfirmed", ticket); }
-      if (ticket.status !== "confirmed") { return self.answer("error", "unknown", ticket); }
-      if (ticket.checked_in_at) { return self.answer("error", "already_checked_in", ticket); }
+      if (!ticket) { return refuse("unknown", null); }
+      if (ticket.status === "cancelled") { return refuse("cancelled", ticket); }
+      if (ticket.status === "waitlisted") { return refuse("waitlisted", ticket); }
+      if (ticket.status === "pending") { return refuse("unconfirmed", ticket); }
+      if (ticket.status !== "confirmed") { return refuse("unknown", ticket); }
+      if (ticket.checked_in_at) { return refuse("already_checked_in", ticket); }
       var at = new Date().toISOString();
       ticket.checked_in_at = at;
       ticket.door = self.door;
@@ -260,9 +273,55 @@
 
   Door.prototype.enqueue = function (scan) {
     var self = this;
+    var refusal = scan.refused != null;
+    if (refusal && LOGGED_REFUSALS.indexOf(scan.refused) === -1) { return Promise.resolve(); }
     return this.encrypt(scan).then(function (box) {
+      // Marked in the clear so the waiting check-ins can be counted without the key.
+      if (refusal) { box.refusal = true; }
       return promised(self.store("queue", "readwrite").add(box));
-    }).then(function () { self.waiting += 1; self.onchange(); });
+    }).then(function () {
+      if (!refusal) { self.waiting += 1; }
+      self.onchange();
+    });
+  };
+
+  /* Take back a check-in this tablet made offline and has not sent yet: it leaves the queue
+     and the guest is out again. Resolves false when there is none (the server has it). */
+  Door.prototype.undoPending = function (id) {
+    var self = this;
+    var ticket = this.byId.get(id);
+    if (!ticket || !ticket.pending || !this.db || !this.key) { return Promise.resolve(false); }
+    if (this.draining) {
+      // A batch on its way may hold it: ask again once that has settled.
+      return new Promise(function (resolve) { setTimeout(resolve, 100); }).then(function () {
+        return self.undoPending(id);
+      });
+    }
+    var store = this.store("queue", "readwrite");
+    return Promise.all([promised(store.getAllKeys()), promised(store.getAll())]).then(function (found) {
+      return Promise.all(found[1].map(function (box) {
+        return box.refusal ? null : self.decrypt(box).catch(function () { return null; });
+      })).then(function (scans) {
+        var keys = found[0].filter(function (key, index) {
+          return scans[index] && scans[index].registration === id && scans[index].refused == null;
+        });
+        if (!keys.length || !ticket.pending) { return false; }
+        var removing = self.store("queue", "readwrite");
+        keys.forEach(function (key) { removing.delete(key); });
+        return new Promise(function (resolve, reject) {
+          removing.transaction.oncomplete = resolve;
+          removing.transaction.onerror = function () { reject(removing.transaction.error); };
+        }).then(function () {
+          ticket.checked_in_at = null;
+          ticket.door = null;
+          ticket.pending = false;
+          self.waiting = Math.max(0, self.waiting - keys.length);
+          self.save();
+          self.onchange();
+          return true;
+        });
+      });
+    });
   };
 
   // Send the queued check-ins, oldest first, in batches, until the queue is empty or the
@@ -278,6 +337,7 @@
         .then(function (found) {
           var keys = found[0];
           if (!keys.length) { return null; }
+          var checkins = found[1].filter(function (box) { return !box.refusal; }).length;
           return Promise.all(found[1].map(function (box) {
             return self.decrypt(box).catch(function () { return null; });
           })).then(function (scans) {
@@ -287,6 +347,7 @@
             return sent.then(function (answer) {
               if (answer.status !== 200 && answer.status !== 400) { throw new Error("retry later"); }
               (answer.data.results || []).forEach(function (result, index) {
+                if (readable[index].refused != null) { return; }
                 var ticket = self.byId.get(readable[index].registration);
                 if (!ticket) { return; }
                 ticket.pending = false;
@@ -300,7 +361,7 @@
               });
             });
           }).then(function () {
-            self.waiting = Math.max(0, self.waiting - keys.length);
+            self.waiting = Math.max(0, self.waiting - checkins);
             self.save();
             self.onchange();
             return next();
@@ -322,7 +383,7 @@
       var text = (t.name + " " + t.organisation).toLowerCase();
       if (words.every(function (w) { return text.indexOf(w) !== -1; })) {
         found.push({ id: t.id, name: t.name, organisation: t.organisation, status: t.status,
-          checked_in_at: t.checked_in_at, offline: true,
+          checked_in_at: t.checked_in_at, offline: true, pending: !!t.pending,
           checked_in_time: t.checked_in_at ? self.timeOf(t.checked_in_at) : null });
       }
     });

@@ -225,8 +225,8 @@
     if (answer.status !== "ok" && !(lastOk && lastOk.id === person.id)) { forgetUndo(); }
     if (answer.status === "ok") {
       showResult("ok", S.ok, person.name, person.organisation, answer.offline ? S.offline_ok : "");
-      // An offline check-in can be undone once it has reached the server.
-      if (person.id && !answer.offline) { rememberUndo(person); } else { forgetUndo(); }
+      // An offline check-in not sent yet is undone on the tablet (it leaves the queue).
+      if (person.id) { rememberUndo(person); } else { forgetUndo(); }
       document.dispatchEvent(new CustomEvent("checkin:ok", { detail: person }));
     } else if (answer.reason === "already_checked_in") {
       showResult("warn", S.already_checked_in, person.name, person.organisation,
@@ -280,23 +280,36 @@
     undoButton.hidden = true;
   }
 
+  function undone(person) {
+    showResult("warn", S.undone, person.name, person.organisation, "");
+    if (lastOk && lastOk.id === person.id) { forgetUndo(); }
+    lastCode = null;
+  }
+
   function undoGuest(person) {
-    post(config.api.undo, { registration: person.id }).then(function (answer) {
-      if (answer.status === "ok") {
-        showResult("warn", S.undone, person.name, person.organisation, "");
-        if (lastOk && lastOk.id === person.id) { forgetUndo(); }
-        lastCode = null;
-        if (door) { door.learn({ attendee: person, status: "undone" }); }
-      } else {
-        present(answer);
+    // A check-in still queued on this tablet is taken back here; the server never hears of it.
+    var pending = door ? door.undoPending(person.id) : Promise.resolve(false);
+    pending.catch(function () { return false; }).then(function (taken) {
+      if (taken) {
+        undone(person);
+        refreshCounts();
+        runSearch();
+        return;
       }
-      refreshCounts();
-      runSearch();
-    }, networkFailed);
+      post(config.api.undo, { registration: person.id }).then(function (answer) {
+        if (answer.status === "ok") {
+          undone(person);
+          if (door) { door.learn({ attendee: person, status: "undone" }); }
+        } else {
+          present(answer);
+        }
+        refreshCounts();
+        runSearch();
+      }, networkFailed);
+    });
   }
 
   function rememberUndo(person) {
-    // An offline check-in is undone once it has reached the server.
     if (!person.id) { forgetUndo(); return; }
     lastOk = person;
     undoButton.textContent = fill(S.undo, { name: person.name });
@@ -378,7 +391,8 @@
         inside.textContent = fill(S.in_at, { time: guest.checked_in_time });
         item.appendChild(inside);
       }
-      if (guest.status === "confirmed" && guest.checked_in_time && !guest.offline) {
+      // Offline, only a check-in this tablet still holds can be taken back.
+      if (guest.status === "confirmed" && guest.checked_in_time && (!guest.offline || guest.pending)) {
         var undo = document.createElement("button");
         undo.type = "button";
         undo.className = "ci-tool ci-undo-guest";

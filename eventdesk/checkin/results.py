@@ -26,11 +26,6 @@ NOT_CHECKED_IN = "not_checked_in"
 FULL = "full"
 ALREADY_REGISTERED = "already_registered"
 
-REASONS = (
-    ALREADY_CHECKED_IN, UNKNOWN, CANCELLED, WAITLISTED, UNCONFIRMED, WRONG_EVENT, NOT_OPEN,
-    NOT_CHECKED_IN, FULL, ALREADY_REGISTERED, AMBIGUOUS,
-)
-
 
 class Attendee(Protocol):
     """What an answer tells about a guest: a registration, or a row read for the scan."""

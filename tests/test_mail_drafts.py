@@ -143,3 +143,53 @@ def test_an_old_draft_keeping_the_requesting_host_gets_base_url_links(app, make_
     text = _decoded_text(sent.raw)
     assert f"http://eventdesk.test/r/{token}" in text
     assert "evil.example" not in text
+
+
+def test_every_kind_of_queued_mail_has_a_renderer(app):
+    import re
+    from pathlib import Path
+
+    from eventdesk.invitations.mails import INVITATION_KIND, REMINDER_KIND
+    from eventdesk.mail.rendering import renderers
+    from eventdesk.messages.rendering import TEST_KIND
+    from eventdesk.messages.service import MESSAGE_KIND
+
+    source = "\n".join(path.read_text(encoding="utf-8")
+                       for path in Path(service.__file__).parent.parent.rglob("*.py"))
+    guest_kinds = set(re.findall(r'queue_guest_mail\(\s*\w+,\s*"(\w+)"', source))
+    assert {"confirmed", "companion_ticket", "event_cancelled"} <= guest_kinds
+    queued = guest_kinds | {INVITATION_KIND, REMINDER_KIND, MESSAGE_KIND, TEST_KIND}
+    assert queued - set(renderers()) == set()
+
+
+def test_invitations_are_drafts_and_a_reminder_after_an_answer_is_not_sent(
+    app, make_event, now
+):
+    from eventdesk.invitations import sending
+    from eventdesk.invitations import service as invitations
+    from eventdesk.invitations.models import Answer
+
+    event = make_event()
+    invitee = invitations.add_invitee(event, name="Ida", email="ida@example.org",
+                                      language="en", now=now)
+    sending.send_invitations(event, now=now)
+    db.session.commit()
+    [invitation] = db.session.scalars(select(OutboxMessage)).all()
+    assert invitation.kind == "invitation" and invitation.raw is None
+    assert invitation.draft == {"invitee": invitee.id}
+    assert invitation.subject == f"Invitation: {event.title_en}"
+
+    deliver(app)
+    db.session.expire_all()
+    assert invitation.status == OutboxStatus.SENT
+    assert f"/i/{invitee.token}?say=yes" in _decoded_text(invitation.raw)
+
+    sending.remind_silent(event, key="round-1", now=now)
+    db.session.commit()
+    invitee.answer = Answer.NO  # answered before the worker got to the reminder
+    db.session.commit()
+    deliver(app)
+    reminder = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "invitation_reminder")
+    ).one()
+    assert reminder.status == OutboxStatus.SUPERSEDED and reminder.raw is None

@@ -1,4 +1,4 @@
-"""Watch a browser page for Content-Security-Policy violations."""
+"""Watch a browser page for Content-Security-Policy violations, script errors and failed answers."""
 
 # Runs before the page's own scripts, in every document of the context; the
 # browser reports each blocked script, style, frame or wasm compile as a
@@ -23,3 +23,16 @@ def watch_csp(page) -> list[str]:
 
     page.on("console", on_console)
     return violations
+
+
+def watch_errors(page, *, failing_status: int = 400) -> list[str]:
+    """Collect the page's script errors and answers with ``failing_status`` or above into a list."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    def on_response(response) -> None:
+        if response.status >= failing_status:
+            errors.append(f"{response.status} {response.url}")
+
+    page.on("response", on_response)
+    return errors

@@ -5,7 +5,7 @@ import email.policy
 import re
 
 import pytest
-from browser_helpers import watch_csp
+from browser_helpers import watch_csp, watch_errors
 from mail_helpers import deliver
 from sqlalchemy import select
 
@@ -34,9 +34,7 @@ def test_register_in_dutch_on_a_phone_and_cancel(browser, live_server, make_even
     context = browser.new_context(locale="nl-NL", **PHONE)
     page = context.new_page()
     csp = watch_csp(page)
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
+    errors = watch_errors(page)
 
     page.goto(f"{live_server}/")
     page.get_by_role("link", name="10 jaar Techport").click()

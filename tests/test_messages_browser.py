@@ -4,7 +4,7 @@ import os
 
 import pytest
 from backoffice import PASSWORD, add_guest, make_user
-from browser_helpers import watch_csp
+from browser_helpers import watch_csp, watch_errors
 from sqlalchemy import func, select
 
 from eventdesk.auth.models import Role
@@ -29,9 +29,7 @@ def test_compose_preview_and_send(browser, live_server, app, make_event, languag
     context = browser.new_context(locale="en-GB", viewport={"width": 1024, "height": 768})
     page = context.new_page()
     csp = watch_csp(page)
-    problems = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("response", lambda r: r.status >= 500 and problems.append(f"{r.status} {r.url}"))
+    problems = watch_errors(page, failing_status=500)
 
     page.goto(f"{live_server}/language/{language}?next=/login")
     page.locator("input[name=email]").fill("org@example.org")

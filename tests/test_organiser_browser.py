@@ -2,7 +2,7 @@
 
 import pytest
 from backoffice import PASSWORD, make_user
-from browser_helpers import watch_csp
+from browser_helpers import watch_csp, watch_errors
 from sqlalchemy import select
 
 from eventdesk.auth.models import Role
@@ -18,9 +18,7 @@ def test_log_in_create_publish_and_find_it(browser, live_server, app):
     context = browser.new_context(locale="en-GB", viewport={"width": 1024, "height": 768})
     page = context.new_page()
     csp = watch_csp(page)
-    problems = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("response", lambda r: r.status >= 500 and problems.append(f"{r.status} {r.url}"))
+    problems = watch_errors(page, failing_status=500)
 
     page.goto(f"{live_server}/language/en?next=/organiser/")
     page.get_by_label("Email address").fill("org@example.org")

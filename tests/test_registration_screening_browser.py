@@ -4,7 +4,7 @@ import re
 import time
 
 import pytest
-from browser_helpers import watch_csp
+from browser_helpers import watch_csp, watch_errors
 from sqlalchemy import select
 
 from eventdesk.db import db
@@ -35,9 +35,7 @@ def test_a_guest_on_a_phone_registers_without_noticing_anything(
     context = browser.new_context(locale="nl-NL", **PHONE)
     page = context.new_page()
     csp = watch_csp(page)
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
+    errors = watch_errors(page)
 
     page.goto(f"{live_server}/events/{slug}")
     opened = time.monotonic()

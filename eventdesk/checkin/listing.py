@@ -13,10 +13,6 @@ from eventdesk.registration.models import Registration, RegistrationStatus
 SEARCH_LIMIT = 20
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def search(
     event: Event, query: str, *, limit: int = SEARCH_LIMIT, email_parts: bool = True
 ) -> list[Registration]:
@@ -45,15 +41,16 @@ def search(
         Registration.event_id == event.id, Registration.status != RegistrationStatus.PENDING
     )
     for word in words:
-        pattern = f"%{_escape_like(word[:60].lower())}%"
+        # autoescape: a % or _ typed in the search is a plain character.
+        part = word[:60].lower()
         by_email = (
-            Registration.email_normalized.like(pattern, escape="\\") if email_parts
+            Registration.email_normalized.contains(part, autoescape=True) if email_parts
             else Registration.email_normalized == normalize_email(word[:254])
         )
         statement = statement.where(
             or_(
-                func.lower(Registration.name).like(pattern, escape="\\"),
-                func.lower(Registration.organisation).like(pattern, escape="\\"),
+                func.lower(Registration.name).contains(part, autoescape=True),
+                func.lower(Registration.organisation).contains(part, autoescape=True),
                 by_email,
             )
         )

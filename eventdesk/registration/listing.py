@@ -62,21 +62,17 @@ class ListQuery:
         return column.desc() if self.descending else column.asc()
 
 
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def conditions(event: Event, query: ListQuery) -> list:
     """Return the WHERE clauses for the registrations that match the search and filters."""
     clauses = [Registration.event_id == event.id]
     if query.search:
-        pattern = _like(query.search)
+        # autoescape: a % or _ typed in the search is a plain character.
+        word = query.search.lower()
         clauses.append(
             or_(
-                func.lower(Registration.name).like(pattern, escape="\\"),
-                Registration.email_normalized.like(pattern, escape="\\"),
-                func.lower(Registration.organisation).like(pattern, escape="\\"),
+                func.lower(Registration.name).contains(word, autoescape=True),
+                Registration.email_normalized.contains(word, autoescape=True),
+                func.lower(Registration.organisation).contains(word, autoescape=True),
                 Registration.ticket_code == query.search.upper().replace(" ", ""),
             )
         )

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from flask_migrate import stamp
 from mail_helpers import SmtpServer, free_port
+from operator_helpers import stop, wait_until_up
 from sqlalchemy import func, select
 
 from eventdesk.db import db
@@ -55,16 +56,6 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @pytest.fixture
 def shared_database(app, make_event):
     """Create the schema (stamped, so `serve` does not migrate) and an event of SEATS seats."""
@@ -76,7 +67,7 @@ def shared_database(app, make_event):
 @pytest.fixture
 def instances(shared_database, tmp_path):
     """Start two `eventdesk serve` instances on free loopback ports; yield their base URLs."""
-    started: list[tuple[subprocess.Popen, str]] = []
+    started: list[tuple[subprocess.Popen, str, Path]] = []
     try:
         for number in (1, 2):
             port = free_port()
@@ -85,30 +76,13 @@ def instances(shared_database, tmp_path):
                     [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
                     env=_env(), stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
                 )
-            started.append((process, f"http://127.0.0.1:{port}"))
-        for process, base in started:
-            _wait_until_up(base + f"/events/{shared_database.slug}", process)
-        yield [base for _, base in started]
+            started.append((process, f"http://127.0.0.1:{port}", Path(log.name)))
+        for process, base, log_path in started:
+            wait_until_up(base, process, log_path)
+        yield [base for _, base, _ in started]
     finally:
-        for process, _ in started:
-            _stop(process)
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    parts = urllib.parse.urlsplit(url)
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"server for {url} exited with {process.returncode}"
-        connection = http.client.HTTPConnection(parts.netloc, timeout=2)
-        try:
-            connection.request("GET", parts.path)
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-        finally:
-            connection.close()
-    raise AssertionError(f"{url} did not come up within {timeout} s")
+        for process, _, _ in started:
+            stop(process)
 
 
 def _session(base: str, path: str) -> tuple[str, str]:
@@ -219,7 +193,7 @@ def test_two_instances_and_two_workers(instances, shared_database, tmp_path):
         time.sleep(1)  # a duplicate would arrive now
     finally:
         for worker in workers:
-            _stop(worker)
+            stop(worker)
         smtp.stop()
 
     queued = set(db.session.scalars(select(OutboxMessage.message_id)))

@@ -1,5 +1,7 @@
 """The app factory's configuration, the demo seed and the account command."""
 
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 
 import pytest
@@ -13,6 +15,20 @@ from eventdesk.config import ConfigError
 from eventdesk.db import db
 from eventdesk.demo import DEMO_SLUG, next_january_tenth, seed_demo
 from eventdesk.events.models import Event
+
+
+def test_importing_the_package_loads_nothing_else():
+    # The factory (eventdesk.app) and with it every domain load only when create_app is called.
+    code = ("import sys, eventdesk; "
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('eventdesk'))))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout.split()
+    assert loaded == ["eventdesk"]
+
+
+def test_the_app_keeps_the_package_name():
+    app = create_app({"SECRET_KEY": "x" * 32, "BASE_URL": "http://localhost"})
+    assert app.name == "eventdesk" and app.logger.name == "eventdesk"
 
 
 def test_refuses_to_start_without_a_secret_key_outside_demo(monkeypatch, database_url):

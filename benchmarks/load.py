@@ -39,11 +39,20 @@ class Figure:
     p95_ms: float
     p99_ms: float
     notes: list[str] = field(default_factory=list)
+    # CPU seconds the server's processes used meanwhile (0 when not measured).
+    cpu_seconds: float = 0.0
 
     @property
     def rate(self) -> float:
         """Return successful requests per second."""
         return (self.requests - self.errors) / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_ms(self) -> float | None:
+        """Return the server's CPU milliseconds per request, when measured."""
+        if not self.cpu_seconds or not self.requests:
+            return None
+        return 1000 * self.cpu_seconds / self.requests
 
 
 def lua_string(value: str) -> str:
@@ -53,7 +62,15 @@ def lua_string(value: str) -> str:
 
 def run_wrk(url: str, *, script: str = "", seconds: float, connections: int = 8,
             threads: int = 2) -> Figure:
-    """Load ``url`` for ``seconds`` with wrk and a Lua ``script`` (request/setup hooks)."""
+    """Load ``url`` for ``seconds`` with wrk and a Lua ``script`` (request/setup hooks).
+
+    When ``url`` is on a server ``processes.serve`` started, the figure also
+    says how much CPU that server's processes used meanwhile.
+    """
+    from benchmarks import processes
+
+    base = next((b for b in processes.SERVED if url.startswith(b)), "")
+    cpu_before = processes.tree_cpu_seconds(base) if base else 0.0
     if not Path(WRK).exists():
         raise SystemExit("wrk is missing: `make benchmark` installs it (apt-get install wrk).")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
@@ -77,6 +94,7 @@ def run_wrk(url: str, *, script: str = "", seconds: float, connections: int = 8,
         p50_ms=data["p50"] / 1000,
         p95_ms=data["p95"] / 1000,
         p99_ms=data["p99"] / 1000,
+        cpu_seconds=processes.tree_cpu_seconds(base) - cpu_before if base else 0.0,
     )
 
 

@@ -60,11 +60,48 @@ def serve(command: list[str], *, env: dict, probe_path: str, log: Path) -> Itera
             cwd=ROOT,
         )
         base = f"http://127.0.0.1:{port}"
+        SERVED[base] = process.pid
         try:
             wait_until_up(base + probe_path, process=process)
             yield base
         finally:
+            SERVED.pop(base, None)
             stop(process)
+
+
+# The process id behind each base URL being served.
+SERVED: dict[str, int] = {}
+
+
+def tree_cpu_seconds(base: str) -> float:
+    """Return the CPU seconds used so far by the server at ``base`` and its live children.
+
+    That is the gunicorn master, its workers, and for eventdesk the mail worker:
+    every process the served app runs on this machine.
+    """
+    root = SERVED.get(base)
+    if root is None:
+        return 0.0
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # Fields after the name: state, ppid, ..., utime (12th), stime (13th).
+        stats[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    tree, total = {root}, 0
+    changed = True
+    while changed:
+        changed = False
+        for pid, (ppid, _) in stats.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                changed = True
+    total = sum(stats[pid][1] for pid in tree if pid in stats)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def eventdesk_command(workers: int) -> list[str]:

@@ -12,7 +12,7 @@ from benchmarks.load import WRK
 from benchmarks.suite import Check, Row
 
 HEADER = ("| backend | figure | rate/s | p50 ms | p95 ms | p99 ms | errors "
-          "| reference | ref rate/s | ratio | target |")
+          "| reference | ref rate/s | ratio | target | CPU ms/req | ref CPU ms/req | CPU ratio |")
 
 
 def _cell(value: float | None, digits: int = 1) -> str:
@@ -34,12 +34,14 @@ def table(rows: list[Row]) -> str:
         lines.append(
             f"| {row.backend} | {row.name} | {f.rate:.0f} | {f.p50_ms:.1f} | {f.p95_ms:.1f} "
             f"| {f.p99_ms:.1f} | {f.errors} | {row.reference_name} "
-            f"| {_cell(ref.rate if ref else None, 0)} | {_cell(row.ratio, 2)} | {verdict} |"
+            f"| {_cell(ref.rate if ref else None, 0)} | {_cell(row.ratio, 2)} | {verdict} "
+            f"| {_cell(f.cpu_ms, 2)} | {_cell(ref.cpu_ms if ref else None, 2)} "
+            f"| {_cell(row.cpu_ratio, 2)} |"
         )
     return "\n".join(lines)
 
 
-HEADER_RULE = "|---|---|--:|--:|--:|--:|--:|---|--:|--:|---|"
+HEADER_RULE = "|---|---|--:|--:|--:|--:|--:|---|--:|--:|---|--:|--:|--:|"
 
 
 def checks_table(checks: list[Check]) -> str:
@@ -127,7 +129,11 @@ Conditions: {configurations(settings)} Both on 127.0.0.1; `wrk` with
 reference's (latency percentiles: median over the slices); PostgreSQL databases with
 synchronous_commit=off, like SQLite's synchronous=NORMAL. The machine is shared, so absolute
 figures are noisy: compare the ratios, measured against the reference in the same run,
-seconds apart.
+seconds apart. "CPU ms/req" is the CPU time all of a server's processes used during its
+slices (gunicorn master and workers; for eventdesk also the mail worker, which sends the
+registrations' mail during that figure) per request; "CPU ratio" (the reference's CPU
+per request over eventdesk's) is what the ratio would be with both alone and CPU-bound,
+and moves less with the machine's other load than the rates do.
 
 {table(rows)}
 

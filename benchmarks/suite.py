@@ -36,6 +36,13 @@ class Row:
             return None
         return self.figure.rate / self.reference.rate
 
+    @property
+    def cpu_ratio(self) -> float | None:
+        """Return the reference's CPU per request over eventdesk's: the ratio if CPU-bound."""
+        if self.reference is None or not self.figure.cpu_ms or not self.reference.cpu_ms:
+            return None
+        return self.reference.cpu_ms / self.figure.cpu_ms
+
 
 @dataclass
 class Check:
@@ -75,6 +82,7 @@ def _combine(parts: list[Figure]) -> Figure:
         p50_ms=median([p.p50_ms for p in parts]),
         p95_ms=median([p.p95_ms for p in parts]),
         p99_ms=median([p.p99_ms for p in parts]),
+        cpu_seconds=sum(p.cpu_seconds for p in parts),
     )
 
 
@@ -126,14 +134,14 @@ def run_backend(backend: str, eventdesk_url: str, reference_url: str,
              processes.serve(processes.reference_command(reference_url), env={},
                              probe_path="/items/1",
                              log=log_dir / f"reference-{backend}.log") as ref:
-            _figures(backend, ed, ref, seeded, settings, result)
+            _figures(backend, ed, ref, seeded, settings, result, eventdesk_url)
             result.rows.append(
                 _rush_row(backend, [ed], eventdesk_url, settings, result.checks, sink))
     return result
 
 
 def _figures(backend: str, ed: str, ref: str, seeded: seed.Seeded, settings: Settings,
-             result: BackendResult) -> None:
+             result: BackendResult, eventdesk_url: str) -> None:
     """Measure the page, the registration and the check-in against the reference."""
     event_page = f"/events/{seed.OPEN_SLUG}"
 
@@ -143,7 +151,9 @@ def _figures(backend: str, ed: str, ref: str, seeded: seed.Seeded, settings: Set
         row = Row(backend, name, figure, ref_name, reference, target)
         result.rows.append(row)
         print(f"   {figure.rate:8.1f}/s against {reference.rate:8.1f}/s "
-              f"(ratio {row.ratio:.2f}, errors {figure.errors})", flush=True)
+              f"(ratio {row.ratio:.2f}, errors {figure.errors}); CPU per request "
+              f"{figure.cpu_ms or 0:.2f} against {reference.cpu_ms or 0:.2f} ms "
+              f"(ratio {row.cpu_ratio or 0:.2f})", flush=True)
 
     pair("event page GET", ed + event_page, "", "bare GET", ref + "/items/1", "", 0.5)
 
@@ -174,6 +184,9 @@ def _figures(backend: str, ed: str, ref: str, seeded: seed.Seeded, settings: Set
     pair("registration POST", ed + f"{event_page}/register", register, "bare insert",
          ref + "/items", insert, 0.5)
 
+    # The registrations' mail still queued would be sent during the check-in
+    # figure; each figure carries the mail of its own requests only.
+    seed.drop_pending_mail(eventdesk_url)
     # Each run scans codes of its own, so the figure is of guests let in,
     # not of the same codes refused as already scanned.
     share = len(seeded.ticket_codes) // (settings.slices + 1)

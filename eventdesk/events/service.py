@@ -1,7 +1,7 @@
 """Event rules: when registration is open, and the seat counter.
 
-Only this module writes ``Event.confirmed_count``: take a seat, force one
-past the capacity, give one back.
+Only this module writes the event's counters: ``confirmed_count`` (take a
+seat, force one past the capacity, give one back) and ``refused_registrations``.
 """
 
 import enum
@@ -99,6 +99,17 @@ def release_seat(event: Event) -> None:
         .values(confirmed_count=table.c.confirmed_count - 1)
     )
     db.session.expire(event, ["confirmed_count"])
+
+
+def count_refused_registration(event: Event) -> None:
+    """Count one registration refused for its client's share of confirmation mails."""
+    table = Event.__table__
+    db.session.execute(
+        update(table)
+        .where(table.c.id == event.id)
+        .values(refused_registrations=table.c.refused_registrations + 1)
+    )
+    db.session.expire(event, ["refused_registrations"])
 
 
 def retention_days(event: Event) -> int | None:

@@ -25,11 +25,10 @@ from datetime import datetime, timedelta
 
 from flask import current_app, request
 from itsdangerous import BadSignature, Signer
-from sqlalchemy import update
 
 from eventdesk import ratelimit
-from eventdesk.db import db
 from eventdesk.events.models import Event
+from eventdesk.events.service import count_refused_registration
 from eventdesk.registration import service
 from eventdesk.registration.errors import RegistrationError
 
@@ -107,16 +106,6 @@ def _needs_confirmation(event: Event, *, client: str, suspicious: bool, now: dat
     return hits > int(current_app.config["REGISTRATION_CONFIRM_AFTER"])
 
 
-def _count_refusal(event: Event) -> None:
-    table = Event.__table__
-    db.session.execute(
-        update(table)
-        .where(table.c.id == event.id)
-        .values(refused_registrations=table.c.refused_registrations + 1)
-    )
-    db.session.expire(event, ["refused_registrations"])
-
-
 def register_public(
     event: Event,
     *,
@@ -143,7 +132,7 @@ def register_public(
         # so the answer cannot tell a registered address from a new one.
         cap = int(current_app.config["REGISTRATION_CONFIRM_MAILS_PER_HOUR"])
         if ratelimit.hit(f"confirm-mail:{client}", window=HOUR, now=now) > cap:
-            _count_refusal(event)
+            count_refused_registration(event)
             raise TooManyConfirmationMails()
     outcome = service.register(
         event, name=name, email=email, organisation=organisation, answers=answers,

@@ -113,6 +113,9 @@ def test_offline_scans_reload_and_drain_with_their_times(app, live_server, chrom
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
     page.locator("#ci-result.ci-ok").filter(has_text="Zoë de Vries").wait_for(timeout=20_000)
     page.locator("#ci-queue").filter(has_text="2 check-ins waiting").wait_for()
+    # The camera looks away: past the repeat window it would scan Zoë again (amber).
+    write_y4m(Image.new("L", qr.size, 255), tmp_path / "zoe.y4m")
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
     assert db.session.scalar(select(Scan)) is None
     db.session.commit()  # no open read while the server writes (SQLite)
 
@@ -127,7 +130,7 @@ def test_offline_scans_reload_and_drain_with_their_times(app, live_server, chrom
         assert registration.checked_in_door_id == door.id
         # The times the scans happened at the door, not when they reached the server.
         assert started <= registration.checked_in_at < back
-    scans = db.session.scalars(select(Scan).order_by(Scan.at)).all()
+    scans = db.session.scalars(select(Scan).where(Scan.at < back).order_by(Scan.at)).all()
     # The amber repeat was refused offline: it reaches the scan log too, at its own time.
     assert [(s.registration_id, s.status, s.reason) for s in scans] == [
         (jan.id, "ok", None), (jan.id, "error", "already_checked_in"), (zoe.id, "ok", None)]

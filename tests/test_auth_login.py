@@ -6,13 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from backoffice import PASSWORD, csrf_token, login, make_user
-from sqlalchemy import select
+from limit_helpers import from_ip, let_time_pass
 
 from eventdesk import create_app, ratelimit
 from eventdesk.auth import throttle
 from eventdesk.auth.models import Role, User
 from eventdesk.db import db
-from eventdesk.ratelimit import RateCounter
 
 
 def test_organiser_logs_in_to_the_back_office_and_out(client, app):
@@ -45,17 +44,6 @@ def test_wrong_password_is_refused(client, app):
     assert client.get("/organiser/").status_code == 302
 
 
-def _wait(app, seconds: float) -> None:
-    """Let ``seconds`` pass for the login counters (their windows start that much earlier)."""
-    for counter in db.session.scalars(select(RateCounter)):
-        counter.window_started_at -= timedelta(seconds=seconds)
-    db.session.commit()
-
-
-def _from(address: str) -> dict:
-    return {"environ_base": {"REMOTE_ADDR": address}}
-
-
 def test_failed_logins_slow_the_pair_across_app_servers_without_locking_the_owner(
     app, app_config
 ):
@@ -67,13 +55,13 @@ def test_failed_logins_slow_the_pair_across_app_servers_without_locking_the_owne
     clients = [app.test_client(), other_server.test_client()]
     for attempt in range(5):
         response = clients[attempt % 2].post(
-            "/login", data={"email": email, "password": "wrong"}, **_from("203.0.113.9")
+            "/login", data={"email": email, "password": "wrong"}, **from_ip("203.0.113.9")
         )
         assert response.status_code == 422
     # Past the allowance, from either server, even the right password waits.
     for client in clients:
         response = client.post(
-            "/login", data={"email": email, "password": PASSWORD}, **_from("203.0.113.9")
+            "/login", data={"email": email, "password": PASSWORD}, **from_ip("203.0.113.9")
         )
         assert response.status_code == 429
         wait = int(response.headers["Retry-After"])
@@ -82,17 +70,17 @@ def test_failed_logins_slow_the_pair_across_app_servers_without_locking_the_owne
         assert client.get("/organiser/").status_code == 302
     # The owner, elsewhere, is not slowed by a stranger's failures.
     response = clients[1].post(
-        "/login", data={"email": email, "password": PASSWORD}, **_from("198.51.100.7")
+        "/login", data={"email": email, "password": PASSWORD}, **from_ip("198.51.100.7")
     )
     assert response.status_code == 302
     # And the stranger's address gets its next try once the wait is over.
-    _wait(app, 15)
+    let_time_pass(15)
     response = clients[0].post(
-        "/login", data={"email": email, "password": "still wrong"}, **_from("203.0.113.9")
+        "/login", data={"email": email, "password": "still wrong"}, **from_ip("203.0.113.9")
     )
     assert response.status_code == 422
     assert clients[0].post(
-        "/login", data={"email": email, "password": PASSWORD}, **_from("203.0.113.9")
+        "/login", data={"email": email, "password": PASSWORD}, **from_ip("203.0.113.9")
     ).status_code == 429
     with other_server.app_context():
         db.engine.dispose()
@@ -123,7 +111,7 @@ def test_the_wait_doubles_and_hammering_does_not_lengthen_it(app):
 def test_one_address_guessing_many_accounts_is_slowed_but_not_a_known_owner(app):
     make_user(Role.ADMIN, "admin@example.org")
     client = app.test_client()
-    shared = _from("192.0.2.50")  # a venue's or an office's one public address
+    shared = from_ip("192.0.2.50")  # a venue's or an office's one public address
     assert client.post(
         "/login", data={"email": "admin@example.org", "password": PASSWORD}, **shared
     ).status_code == 302
@@ -137,7 +125,7 @@ def test_one_address_guessing_many_accounts_is_slowed_but_not_a_known_owner(app)
     assert response.status_code == 429
     # Another address is not affected, nor is the admin at the address they use.
     assert app.test_client().post(
-        "/login", data={"email": "new@example.org", "password": "x"}, **_from("192.0.2.51")
+        "/login", data={"email": "new@example.org", "password": "x"}, **from_ip("192.0.2.51")
     ).status_code == 422
     assert client.post(
         "/login", data={"email": "admin@example.org", "password": PASSWORD}, **shared
@@ -148,33 +136,33 @@ def test_many_addresses_guessing_one_account_are_slowed_never_locked(app):
     make_user(Role.ORGANISER, "org@example.org")
     organiser = app.test_client()
     assert organiser.post(
-        "/login", data={"email": "org@example.org", "password": PASSWORD}, **_from("198.51.100.7")
+        "/login", data={"email": "org@example.org", "password": PASSWORD}, **from_ip("198.51.100.7")
     ).status_code == 302
     organiser.post("/logout")
     attacker = app.test_client()
     for number in range(20):
         response = attacker.post(
             "/login", data={"email": "org@example.org", "password": f"guess {number}"},
-            **_from(f"203.0.113.{number}"),
+            **from_ip(f"203.0.113.{number}"),
         )
         assert response.status_code == 422
     response = attacker.post(
-        "/login", data={"email": "org@example.org", "password": "guess"}, **_from("203.0.113.99")
+        "/login", data={"email": "org@example.org", "password": "guess"}, **from_ip("203.0.113.99")
     )
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) <= 300
     # The organiser at their own address is not slowed at all ...
     assert organiser.post(
-        "/login", data={"email": "org@example.org", "password": PASSWORD}, **_from("198.51.100.7")
+        "/login", data={"email": "org@example.org", "password": PASSWORD}, **from_ip("198.51.100.7")
     ).status_code == 302
     # ... and from a new one waits, at most five minutes, but is never locked out.
     phone = app.test_client()
     assert phone.post(
-        "/login", data={"email": "org@example.org", "password": PASSWORD}, **_from("192.0.2.80")
+        "/login", data={"email": "org@example.org", "password": PASSWORD}, **from_ip("192.0.2.80")
     ).status_code == 429
-    _wait(app, 300)
+    let_time_pass(300)
     assert phone.post(
-        "/login", data={"email": "org@example.org", "password": PASSWORD}, **_from("192.0.2.80")
+        "/login", data={"email": "org@example.org", "password": PASSWORD}, **from_ip("192.0.2.80")
     ).status_code == 302
 
 
@@ -183,7 +171,7 @@ def test_the_allowance_returns_after_a_day(app, client):
     for _attempt in range(5):
         login(client, user, "wrong")
     assert login(client, user).status_code == 429
-    _wait(app, 24 * 3600)
+    let_time_pass(24 * 3600)
     assert login(client, user).status_code == 302
 
 
@@ -222,7 +210,7 @@ def test_parallel_wrong_passwords_get_only_the_allowance_checked(app, monkeypatc
         start.wait(timeout=30)
         return client.post(
             "/login", data={"email": "org@example.org", "password": f"guess {number}"},
-            **_from("203.0.113.9"),
+            **from_ip("203.0.113.9"),
         ).status_code
 
     with ThreadPoolExecutor(max_workers=12) as pool:

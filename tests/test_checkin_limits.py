@@ -3,27 +3,15 @@ volunteers see at the door what their role needs, no more."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
 
 from backoffice import PASSWORD, login, make_user
 from checkin_helpers import door_with_token, event_today, guest
-from sqlalchemy import select
+from limit_helpers import from_ip, let_time_pass
 
 from eventdesk.auth.models import Role, User
 from eventdesk.checkin import doors
 from eventdesk.db import db
 from eventdesk.events.models import EventStatus
-from eventdesk.ratelimit import RateCounter
-
-
-def _from(address: str) -> dict:
-    return {"environ_base": {"REMOTE_ADDR": address}}
-
-
-def _wait(seconds: float) -> None:
-    for counter in db.session.scalars(select(RateCounter)):
-        counter.window_started_at -= timedelta(seconds=seconds)
-    db.session.commit()
 
 
 def _door_with_pin(event, now, name="Hoofdingang"):
@@ -40,8 +28,8 @@ def test_wrong_pins_slow_one_address_not_the_volunteer_elsewhere(app, make_event
     page = f"/events/{event.slug}/checkin/pin"
     stranger = app.test_client()
     for _attempt in range(10):
-        assert stranger.post(page, data={"pin": wrong}, **_from("203.0.113.9")).status_code == 422
-    refused = stranger.post(page, data={"pin": pin}, **_from("203.0.113.9"))
+        assert stranger.post(page, data={"pin": wrong}, **from_ip("203.0.113.9")).status_code == 422
+    refused = stranger.post(page, data={"pin": pin}, **from_ip("203.0.113.9"))
     assert refused.status_code == 429  # the right PIN is not even checked now
     # 15 s after the first try (minus the time the ten tries took), said in words too.
     wait = int(refused.headers["Retry-After"])
@@ -49,10 +37,10 @@ def test_wrong_pins_slow_one_address_not_the_volunteer_elsewhere(app, make_event
     assert f"Te veel pogingen. Wacht {wait} seconden" in refused.get_data(as_text=True)
     # The volunteer's tablet elsewhere opens the door at once: no door is locked.
     volunteer = app.test_client()
-    assert volunteer.post(page, data={"pin": pin}, **_from("198.51.100.7")).status_code == 302
-    _wait(15)
-    assert stranger.post(page, data={"pin": wrong}, **_from("203.0.113.9")).status_code == 422
-    assert stranger.post(page, data={"pin": wrong}, **_from("203.0.113.9")).status_code == 429
+    assert volunteer.post(page, data={"pin": pin}, **from_ip("198.51.100.7")).status_code == 302
+    let_time_pass(15)
+    assert stranger.post(page, data={"pin": wrong}, **from_ip("203.0.113.9")).status_code == 422
+    assert stranger.post(page, data={"pin": wrong}, **from_ip("203.0.113.9")).status_code == 429
 
 
 def test_pin_guessing_from_many_addresses_is_slowed_but_not_known_tablets(
@@ -62,16 +50,16 @@ def test_pin_guessing_from_many_addresses_is_slowed_but_not_known_tablets(
     _, pin, wrong = _door_with_pin(event, now)
     page = f"/events/{event.slug}/checkin/pin"
     tablet = app.test_client()
-    assert tablet.post(page, data={"pin": pin}, **_from("198.51.100.7")).status_code == 302
+    assert tablet.post(page, data={"pin": pin}, **from_ip("198.51.100.7")).status_code == 302
     tablet.post(f"/events/{event.slug}/checkin/leave")
     botnet = app.test_client()
     for number in range(20):
-        response = botnet.post(page, data={"pin": wrong}, **_from(f"203.0.113.{number}"))
+        response = botnet.post(page, data={"pin": wrong}, **from_ip(f"203.0.113.{number}"))
         assert response.status_code == 422
-    refused = botnet.post(page, data={"pin": pin}, **_from("203.0.113.200"))
+    refused = botnet.post(page, data={"pin": pin}, **from_ip("203.0.113.200"))
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) <= 600
     # The tablet that opened a door of this event before is not slowed.
-    assert tablet.post(page, data={"pin": pin}, **_from("198.51.100.7")).status_code == 302
+    assert tablet.post(page, data={"pin": pin}, **from_ip("198.51.100.7")).status_code == 302
 
 
 def test_parallel_wrong_pins_get_only_the_allowance_checked(app, make_event, now, monkeypatch):
@@ -93,7 +81,7 @@ def test_parallel_wrong_pins_get_only_the_allowance_checked(app, make_event, now
         client = app.test_client()
         start.wait(timeout=30)
         return client.post(
-            f"/events/{slug}/checkin/pin", data={"pin": wrong}, **_from("203.0.113.9")
+            f"/events/{slug}/checkin/pin", data={"pin": wrong}, **from_ip("203.0.113.9")
         ).status_code
 
     with ThreadPoolExecutor(max_workers=16) as pool:

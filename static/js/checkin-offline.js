@@ -60,6 +60,7 @@
     this.byId = new Map();
     this.waiting = 0;
     this.draining = false;
+    this.undoing = false;
     this.saveTimer = null;
     this.ready = this.open().then(this.load.bind(this)).catch(function () { /* online only */ });
   }
@@ -297,6 +298,9 @@
         return self.undoPending(id);
       });
     }
+    // No batch may leave while the queue is searched: it could carry the check-in away.
+    this.undoing = true;
+    var done = function (taken) { self.undoing = false; return taken; };
     var store = this.store("queue", "readwrite");
     return Promise.all([promised(store.getAllKeys()), promised(store.getAll())]).then(function (found) {
       return Promise.all(found[1].map(function (box) {
@@ -321,7 +325,7 @@
           return true;
         });
       });
-    });
+    }).then(done, function (error) { done(false); throw error; });
   };
 
   // Send the queued check-ins, oldest first, in batches, until the queue is empty or the
@@ -329,7 +333,7 @@
   var BATCH = 50;
   Door.prototype.drain = function () {
     var self = this;
-    if (this.draining || !this.db || !this.key) { return Promise.resolve(); }
+    if (this.draining || this.undoing || !this.db || !this.key) { return Promise.resolve(); }
     this.draining = true;
     var next = function () {
       var store = self.store("queue");

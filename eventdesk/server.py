@@ -56,6 +56,10 @@ class SupervisingArbiter(Arbiter):
 
 def gunicorn_options(*, host: str, port: int, workers: int) -> dict:
     """Return the gunicorn settings eventdesk is served with."""
+    # gthread keeps a client's connection open between requests (sync workers
+    # close it after each one) and lets a worker's threads overlap their
+    # database waits: 2 x 4 threads was the best of the configurations tried
+    # for the bare reference app too (benchmarks/RESULTS.md).
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -69,16 +73,7 @@ def gunicorn_options(*, host: str, port: int, workers: int) -> dict:
         # One shared control socket path per user would make two instances on
         # one machine (blue/green, or several ports) fight over it.
         "control_socket_disable": True,
-        "post_fork": _hand_over_sooner,
     }
-
-
-def _hand_over_sooner(server, worker) -> None:
-    # A thread that gets its answer from the database waits for the GIL while
-    # the worker's other threads compute, by default for up to 5 ms, and it
-    # may be holding the seat counter's row lock meanwhile, which every other
-    # registration for the event waits on. Shorter turns cut that wait.
-    sys.setswitchinterval(0.0005)
 
 
 def run_gunicorn(app: Flask, *, host: str, port: int, workers: int, mail_worker=None,

@@ -1,4 +1,9 @@
-"""Outgoing mail: the outbox table, SMTP delivery and the development mailbox."""
+"""Outgoing mail: the outbox, the MIME composer, rendering drafts, SMTP delivery, opt-outs.
+
+A leaf: it imports only the base modules. The packages that queue mail
+register a renderer for each of their kinds (``rendering.register_renderer``)
+when the app is created.
+"""
 
 from flask import Flask
 

@@ -3,6 +3,7 @@
 import logging
 from datetime import datetime
 
+from eventdesk import ratelimit
 from eventdesk.db import db, utcnow
 from eventdesk.organiser.privacy import purge_expired
 from eventdesk.registration.confirmation import forget_unconfirmed
@@ -27,6 +28,13 @@ def forget_unconfirmed_registrations(*, now: datetime) -> int:
     return forgotten
 
 
+def forget_old_rate_counters(*, now: datetime) -> int:
+    """Delete the hit counters no limit looks at any more (one row per address and hour)."""
+    forgotten = ratelimit.forget_older_than(now - ratelimit.KEPT_FOR)
+    db.session.commit()
+    return forgotten
+
+
 def run_chores() -> None:
     """Do every periodic chore once."""
     forgotten = forget_unconfirmed_registrations(now=utcnow())
@@ -35,3 +43,4 @@ def run_chores() -> None:
     erased = erase_expired_personal_data(now=utcnow())
     if erased:
         log.info("erased the personal data of %d guest(s) past retention", erased)
+    forget_old_rate_counters(now=utcnow())

@@ -15,6 +15,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from eventdesk.db import db
 
 KEY_LENGTH = 300
+# The worker forgets counters whose window started longer ago than this: longer
+# than the longest window any caller counts in (addresses an account logged in
+# from are remembered for 30 days).
+KEPT_FOR = timedelta(days=31)
 
 
 class RateCounter(db.Model):
@@ -100,7 +104,8 @@ def forget_older_than(moment: datetime) -> int:
 
     Some counters are remembered for their whole window: addresses an account
     logged in from (30 days) and door sessions that were left (14 days, or a
-    copied cookie of a left door would work again). Keep at least 30 days.
+    copied cookie of a left door would work again): the worker passes
+    ``now - KEPT_FOR``.
     """
     result = db.session.execute(
         delete(RateCounter).where(RateCounter.window_started_at < moment)

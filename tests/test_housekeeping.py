@@ -41,3 +41,22 @@ def test_worker_runs_the_chores_before_sending(app):
 
     run_worker(app, stop=stop, chores=chores)
     assert calls == [True]
+
+
+def test_the_chores_forget_rate_counters_no_limit_looks_at(app):
+    from eventdesk import ratelimit
+    from eventdesk.auth.throttle import KNOWN_ADDRESS
+    from eventdesk.checkin import pin_limits
+    from eventdesk.checkin.access import DOOR_SESSION_LIFETIME
+    from eventdesk.housekeeping import run_chores
+
+    # Kept longer than the longest window a limit counts in.
+    assert max(KNOWN_ADDRESS, pin_limits.KNOWN_ADDRESS, DOOR_SESSION_LIFETIME) < ratelimit.KEPT_FOR
+    now = utcnow()
+    ratelimit.hit("register:1:198.51.100.7", window=timedelta(hours=1),
+                  now=now - timedelta(days=40))
+    ratelimit.hit("login-known:ann", window=KNOWN_ADDRESS, now=now - timedelta(days=29))
+    db.session.commit()
+    run_chores()
+    keys = set(db.session.scalars(select(ratelimit.RateCounter.key)))
+    assert keys == {"login-known:ann"}

@@ -15,8 +15,9 @@ from eventdesk import errors, i18n, mail, models, requestguard, security, static
 from eventdesk.auth import service as _auth_service  # noqa: F401  (registers the user loader)
 from eventdesk.auth.sessions import CookieSessionInterface
 from eventdesk.config import load_config
-from eventdesk.db import configure_sqlite, db
+from eventdesk.db import db
 from eventdesk.extensions import csrf, login_manager, migrate
+from eventdesk.sqlite_tuning import configure_sqlite
 from eventdesk.wallet import settings as wallet_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent

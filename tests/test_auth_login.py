@@ -13,6 +13,16 @@ from eventdesk.auth import throttle
 from eventdesk.auth.models import Role, User
 from eventdesk.db import db
 
+# The login routes' clock, held still: the waits are counted from the first
+# failure, and scrypt on a loaded machine can take longer per attempt than the
+# first wait (15 s over 20 attempts). let_time_pass moves the counters instead.
+FROZEN = datetime(2027, 1, 10, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen_login_clock(monkeypatch):
+    monkeypatch.setattr("eventdesk.auth.routes.utcnow", lambda: FROZEN)
+
 
 def test_organiser_logs_in_to_the_back_office_and_out(client, app):
     make_user(Role.ORGANISER, "org@example.org")

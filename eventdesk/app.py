@@ -70,8 +70,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     from eventdesk.checkin import badge_routes as badge_door
     from eventdesk.checkin.api_routes import bp as checkin_api_bp
     from eventdesk.checkin.routes import bp as checkin_bp
-    from eventdesk.invitations import guest as invitations_guest
-    from eventdesk.invitations import organiser as invitations_organiser
+    from eventdesk.invitations import guest_routes as invitations_guest
+    from eventdesk.invitations import organiser_routes as invitations_organiser
     from eventdesk.messages import routes as message_routes
     from eventdesk.organiser import bp as organiser_bp
     from eventdesk.registration.event_pages import bp as events_bp

@@ -27,7 +27,7 @@ from eventdesk.auth.models import Role, User
 from eventdesk.checkin.commands import door_token
 from eventdesk.config import ConfigError
 from eventdesk.db import db, utcnow
-from eventdesk.events.models import Event
+from eventdesk.events.commands import event_or_stop
 from eventdesk.inputs import normalize_email
 from eventdesk.invitations.commands import invite_command
 from eventdesk.messages.commands import message_command
@@ -228,9 +228,7 @@ def create_user(email: str | None, name: str, role: str, events: tuple[str, ...]
         raise click.ClickException("Only organisers can be limited to chosen events.")
     user = User(email=email, name=name, role=Role(role), all_events=not events)
     for slug in events:
-        event = db.session.scalar(select(Event).where(Event.slug == slug))
-        if event is None:
-            raise click.ClickException(f"No event with the address {slug!r}.")
+        event = event_or_stop(slug)
         user.events.append(event)
     user.set_password(password)
     db.session.add(user)

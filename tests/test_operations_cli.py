@@ -121,6 +121,11 @@ def test_every_command_of_the_readme_from_an_empty_data_folder(env, tmp_path, sm
     imported = eventdesk("invite", "jubileum", str(invitees), "--send", env=env)
     assert imported.returncode == 0 and "Imported 1 invitee(s)" in imported.stdout
 
+    for command in (("export", "nope"), ("resend-tickets", "nope"),
+                    ("invite", "nope", str(invitees))):
+        assert one_line_error(eventdesk(*command, env=env)).endswith(
+            "No event with the address 'nope'.")
+
     resent = eventdesk("resend-tickets", "jubileum", env=env)
     assert resent.returncode == 0 and "Queued 2 ticket mail(s)" in resent.stdout
     sent = eventdesk("worker", "--once", env={**env, "EVENTDESK_SMTP_URL": smtp.url})

@@ -2,11 +2,10 @@
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from eventdesk.checkin import doors
 from eventdesk.db import db, utcnow
-from eventdesk.events.models import Event
+from eventdesk.events.commands import event_or_stop
 
 
 @click.command("door-token")
@@ -15,9 +14,7 @@ from eventdesk.events.models import Event
 @with_appcontext
 def door_token(slug: str, door_name: str) -> None:
     """Print a new bearer token for door DOOR_NAME of event SLUG (creating the door)."""
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if event is None:
-        raise click.ClickException(f"No event with slug {slug!r}.")
+    event = event_or_stop(slug)
     door = doors.door_by_name(event, " ".join(door_name.split()))
     if door is None or not door.active:
         try:

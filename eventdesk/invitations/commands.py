@@ -3,10 +3,9 @@
 import click
 from flask.cli import with_appcontext
 from flask_babel import force_locale
-from sqlalchemy import select
 
 from eventdesk.db import db, utcnow
-from eventdesk.events.models import Event
+from eventdesk.events.commands import event_or_stop
 from eventdesk.invitations import sending, service
 from eventdesk.invitations.csvfile import CsvError
 
@@ -19,9 +18,7 @@ from eventdesk.invitations.csvfile import CsvError
 @with_appcontext
 def invite_command(slug: str, csv_file, send: bool, dry_run: bool) -> None:
     """Import the invitees in CSV_FILE for the event SLUG: all rows, or none if any is wrong."""
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if event is None:
-        raise click.ClickException(f"No event with slug {slug!r}.")
+    event = event_or_stop(slug)
     now = utcnow()
     with force_locale("en"):
         try:

@@ -5,9 +5,9 @@ from datetime import datetime
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from eventdesk.db import db, utcnow
+from eventdesk.events.commands import event_or_stop
 from eventdesk.events.models import Event
 from eventdesk.messages import service
 from eventdesk.messages.models import Audience, BatchKind
@@ -40,9 +40,7 @@ def message_command(slug: str, audience: str, subject: str, body_file, language:
                     thanks: bool, organisation: str, send_at: str | None,
                     dry_run: bool) -> None:
     """Send (or schedule) a message to the chosen guests of the event SLUG."""
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if event is None:
-        raise click.ClickException(f"No event with slug {slug!r}.")
+    event = event_or_stop(slug)
     body = body_file.read(MAX_BODY + 1).strip()
     subject = " ".join(subject.split())
     if not subject or not body:

@@ -5,10 +5,9 @@ import sys
 import click
 from flask.cli import with_appcontext
 from flask_babel import force_locale
-from sqlalchemy import select
 
 from eventdesk.db import db, reading_only
-from eventdesk.events.models import Event
+from eventdesk.events.commands import event_or_stop
 from eventdesk.organiser.export import DIALECTS, export_chunks
 
 
@@ -25,9 +24,7 @@ def export_command(slug: str, dialect: str, output: str | None, language: str) -
     # A long read: on SQLite it must not hold the write lock, or the door and
     # registrations would wait until the export is done.
     with reading_only():
-        event = db.session.scalar(select(Event).where(Event.slug == slug))
-        if event is None:
-            raise click.ClickException(f"No event with the address {slug!r}.")
+        event = event_or_stop(slug)
         with force_locale(language):
             _write(export_chunks(event, dialect=dialect, language=language), output)
         db.session.rollback()

@@ -2,10 +2,9 @@
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from eventdesk.db import db
-from eventdesk.events.models import Event
+from eventdesk.events.commands import event_or_stop
 from eventdesk.tickets.service import resend_tickets
 
 
@@ -14,9 +13,7 @@ from eventdesk.tickets.service import resend_tickets
 @with_appcontext
 def resend_tickets_command(slug: str) -> None:
     """Queue the ticket mail once more for every confirmed guest of the event SLUG."""
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
-    if event is None:
-        raise click.ClickException(f"No event with slug {slug!r}.")
+    event = event_or_stop(slug)
     count = resend_tickets(event)
     db.session.commit()
     click.echo(f"Queued {count} ticket mail(s) for {slug}; the worker sends them.")

@@ -117,16 +117,31 @@ def _session_door(event: Event) -> Door | None:
     door = db.session.get(Door, entry[0])
     if door is None or door.event_id != event.id or not doors.session_matches(door, entry[1]):
         return None
+    # A tablet's own door of an account opens only while that account is logged in here.
+    if door.user_id is not None and not (
+        current_user.is_authenticated and current_user.id == door.user_id
+        and (may_scan_as_door_staff(event) or can_manage_event(current_user, event))
+    ):
+        return None
     if ratelimit.count(_ended_key(entry[2]), window=DOOR_SESSION_LIFETIME, now=now):
         return None
     return door
 
 
-def door_for_request(event: Event, *, check_csrf: bool = False) -> Door | None:
+def remembered(event: Event, door: Door) -> bool:
+    """Tell whether ``door`` is the one this browser's door session holds for ``event``."""
+    entry = (session.get(SESSION_KEY) or {}).get(str(event.id))
+    return door.id is not None and _well_formed(entry) and entry[0] == door.id
+
+
+def door_for_request(
+    event: Event, *, check_csrf: bool = False, create: bool | None = None
+) -> Door | None:
     """Return the door this request scans at, or None when it may not scan here.
 
     Cookie-based access (door session, account) must also pass the CSRF check
     on state changes; a bearer token is not sent by browsers on their own.
+    An account's own door is created on a write unless ``create`` says otherwise.
     """
     token = bearer_token(request)
     if token is not None:
@@ -136,7 +151,7 @@ def door_for_request(event: Event, *, check_csrf: bool = False) -> Door | None:
     if door is None and current_user.is_authenticated and (
         may_scan_as_door_staff(event) or can_manage_event(current_user, event)
     ):
-        writes = request.method not in SAFE_METHODS
+        writes = request.method not in SAFE_METHODS if create is None else create
         door = doors.door_for_user(event, current_user, now=utcnow(), create=writes)
         if not door.active:
             return None

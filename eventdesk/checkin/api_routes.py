@@ -9,9 +9,16 @@ from typing import NoReturn
 from email_validator import EmailNotValidError, validate_email
 from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from eventdesk.checkin import listing, offline, scanlog, service
-from eventdesk.checkin.access import door_for_request, event_by_slug, opens_before, scanning_at
+from eventdesk.checkin import doors, listing, offline, scanlog, service
+from eventdesk.checkin.access import (
+    door_for_request,
+    event_by_slug,
+    opens_before,
+    remember_door,
+    scanning_at,
+)
 from eventdesk.checkin.bearer import AnyDoor, AnyEvent
 from eventdesk.checkin.models import Door
 from eventdesk.checkin.walkin import walk_in
@@ -227,5 +234,44 @@ def create_walk_in(slug: str):
         now=utcnow(), language=current_language(), opens_before=opens_before(),
     )
     answer = result.as_json(event)  # before the commit expires what it reads
+    db.session.commit()
+    return answer
+
+
+def _name_problem(error: doors.DoorError):
+    if isinstance(error, doors.BadDoorName):
+        messages = {
+            "empty": _("Give this entrance a name."),
+            "long": _("An entrance name has at most %(max)d characters.",
+                      max=doors.TABLET_NAME_MAX),
+            "control": _("An entrance name cannot hold line breaks or control characters."),
+        }
+        return _problem(400, "bad_name", messages[error.problem])
+    if isinstance(error, doors.DoorClosed):
+        return _problem(403, "door_closed", _("This door has been closed"))
+    return _problem(409, "name_taken", _("That name is taken; choose another."))
+
+
+@bp.post("/door")
+def name_door(slug: str):
+    """Name this tablet's door (an account's tablets each scan at their own door)."""
+    event = event_by_slug(slug)
+    # Not created here: a tablet that names itself at once needs no account-named door.
+    door = door_for_request(event, check_csrf=True, create=False) if event is not None else None
+    if door is None:
+        _refuse(event)
+    if door.user_id is None:
+        # A link, PIN or token opens a door the organiser named; its tablets share it.
+        abort(_problem(409, "named_by_organiser", _("The organiser names this door.")))
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+        abort(_problem(400, "bad_name", _("Give this entrance a name.")))
+    try:
+        door = doors.door_for_tablet(event, current_user, data["name"], now=utcnow())
+    except doors.DoorError as error:
+        db.session.rollback()
+        return _name_problem(error)
+    remember_door(door)
+    answer = {"status": "ok", "door": door.name, "id": door.id}
     db.session.commit()
     return answer

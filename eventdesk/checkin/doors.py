@@ -13,10 +13,15 @@ from eventdesk.auth.models import User
 from eventdesk.checkin.models import Door
 from eventdesk.db import db
 from eventdesk.events.models import Event
+from eventdesk.inputs import has_control_characters
 
 TOKEN_PREFIX = "edd_"
 PIN_LENGTH = 6
 NAME_MAX = 80
+# A tablet's own name: room left in NAME_MAX for a " (2)" when another door has it.
+TABLET_NAME_MAX = 60
+# How many numbered variants of a taken name are tried before giving up.
+_SUFFIXES = 20
 _BY_TOKEN_HASH = select(Door).where(Door.token_hash == bindparam("token_hash"))
 
 
@@ -26,6 +31,18 @@ class DoorError(Exception):
 
 class DoorNameTaken(DoorError):
     """An active door of this event already has that name."""
+
+
+class BadDoorName(DoorError):
+    """A tablet's door name is empty, too long or holds control characters."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem  # "empty" | "long" | "control"
+
+
+class DoorClosed(DoorError):
+    """The organiser revoked the door this name belongs to."""
 
 
 def hash_token(token: str) -> str:
@@ -164,8 +181,10 @@ def door_for_user(event: Event, user: User, *, now: datetime, create: bool = Tru
     With ``create`` False a missing door comes back unsaved: page views and
     read-only calls need its name, not a row (and on SQLite should not write).
     """
+    # The account's first door: the one named after it, or a tablet's if that came first.
     door = db.session.scalar(
         select(Door).where(Door.event_id == event.id, Door.user_id == user.id)
+        .order_by(Door.id).limit(1)
     )
     if door is not None:
         return door
@@ -181,3 +200,46 @@ def door_for_user(event: Event, user: User, *, now: datetime, create: bool = Tru
             continue
         return door
     raise DoorNameTaken(base)
+
+
+def tablet_name(raw: str) -> str:
+    """Return the door name a tablet asked for, cleaned, or raise BadDoorName."""
+    if has_control_characters(raw):
+        raise BadDoorName("control")
+    name = " ".join(raw.split())
+    if not name:
+        raise BadDoorName("empty")
+    if len(name) > TABLET_NAME_MAX:
+        raise BadDoorName("long")
+    return name
+
+
+def door_for_tablet(event: Event, user: User, raw_name: str, *, now: datetime) -> Door:
+    """Return the account's door called ``raw_name`` at ``event``, creating it once.
+
+    Each tablet of a door-staff account names its own door, so the scan log
+    and the organiser's figures tell the tablets apart. Two tablets of one
+    account that pick one name share a door; a name another account's door
+    (or an organiser's door) already has gets " (2)", " (3)", ...
+    """
+    name = tablet_name(raw_name)
+    candidates = [name] + [f"{name} ({number})" for number in range(2, _SUFFIXES + 2)]
+    for candidate in candidates:
+        door = door_by_name(event, candidate)
+        if door is None:
+            try:
+                with db.session.begin_nested():
+                    door = Door(event_id=event.id, name=candidate, user_id=user.id, created_at=now)
+                    db.session.add(door)
+            except IntegrityError:
+                # Another tablet took this name a moment ago: maybe for this very account.
+                door = door_by_name(event, candidate)
+                if door is None:
+                    continue
+            else:
+                return door
+        if door.user_id == user.id:
+            if not door.active:
+                raise DoorClosed(candidate)
+            return door
+    raise DoorNameTaken(name)

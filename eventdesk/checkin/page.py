@@ -56,12 +56,29 @@ def strings() -> dict[str, str]:
         "offline_ok": _("Offline: kept on this tablet and sent when the network is back."),
         "door_closed": _("This door has been closed"),
         "door_closed_detail": _("Ask the organiser for a new link or PIN."),
+        "door": _("Door"),
+        "name_network": _("No connection: the name was not saved. Try again."),
+        "name_waiting": _(
+            "Send the waiting check-ins first: the name can change once they have reached"
+            " the server."
+        ),
     }
 
 
-def page_config(event: Event, door: Door) -> dict:
-    """Return the JSON blob the door script starts from."""
+def page_config(event: Event, door: Door, *, named: bool = False) -> dict:
+    """Return the JSON blob the door script starts from.
+
+    An account's tablet names its own door (``naming``); ``named`` tells
+    whether this browser has done so for the event.
+    """
     slug = event.slug
+    naming = None
+    if door.user_id is not None:
+        naming = {
+            "url": url_for("checkin_api.name_door", slug=slug),
+            "named": named,
+            "default": _("Entrance 1"),
+        }
     return {
         "api": {
             "checkin": url_for("checkin_api.check_in", slug=slug),
@@ -80,6 +97,7 @@ def page_config(event: Event, door: Door) -> dict:
         "zone": event.timezone,
         "csrf": generate_csrf(),
         "door": door.name,
+        "naming": naming,
         "strings": strings(),
         "badges": badge_routes.door_config(event),
     }

@@ -11,6 +11,7 @@ from eventdesk.checkin.access import (
     event_by_slug,
     forget_door,
     remember_door,
+    remembered,
 )
 from eventdesk.checkin.forms import ConfirmForm, PinForm
 from eventdesk.checkin.page import page_config
@@ -43,8 +44,9 @@ def page(slug: str):
         event=event,
         door=door,
         title=event.title(current_language()),
-        config=page_config(event, door),
+        config=page_config(event, door, named=remembered(event, door)),
         leave_form=ConfirmForm(),
+        tablet_name_max=doors.TABLET_NAME_MAX,
     )
 
 

@@ -378,6 +378,12 @@
     });
   };
 
+  // How many scans wait in the queue, refusals included (a new door key would strand them).
+  Door.prototype.queued = function () {
+    if (!this.db) { return Promise.resolve(0); }
+    return promised(this.store("queue").count());
+  };
+
   Door.prototype.search = function (query) {
     var words = query.toLowerCase().split(/\s+/).filter(Boolean);
     var found = [];

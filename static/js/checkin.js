@@ -85,7 +85,6 @@
       }
       door.save();
     };
-    door.start();
   }
   if (navigator.serviceWorker && config.worker) {
     navigator.serviceWorker.register(config.worker, { scope: config.shell }).catch(function () {});
@@ -145,6 +144,125 @@
         .then(function () { return post(url, body, (tries || 0) + 1); });
     });
   }
+
+  /* ---- the tablet's own door name --------------------------------------- */
+
+  // An account's tablets each scan at a door of their own, named once per tablet and event.
+  var naming = config.naming;
+  var NAME_KEY = "eventdesk-door-name:" + config.slug;
+  var namingOpen = false;
+  var doorStarted = false;
+
+  function startDoor() {
+    if (door && !doorStarted) { doorStarted = true; door.start(); }
+  }
+
+  function storedName() {
+    try { return window.localStorage.getItem(NAME_KEY); } catch (e) { return null; }
+  }
+
+  function storeName(name) {
+    try { window.localStorage.setItem(NAME_KEY, name); } catch (e) { /* private mode */ }
+  }
+
+  function showDoorName(name) {
+    config.door = name;
+    if (door) { door.door = name; }
+    $("ci-door-name").textContent = S.door + ": " + name;
+  }
+
+  // Queued scans are sealed with this door's key: they must reach the server before the
+  // tablet moves to another door (and key), or they could not be read any more.
+  function queueEmpty() {
+    if (!door) { return Promise.resolve(true); }
+    return door.ready.then(function () { return door.drain(); })
+      .then(function () { return door.queued(); })
+      .then(function (count) { return count === 0; });
+  }
+
+  function failure(message) {
+    var error = new Error(message);
+    error.shown = true;
+    return error;
+  }
+
+  // Resolves with the server's answer; rejects with an error whose message is for the screen.
+  function sendName(name) {
+    return queueEmpty().then(function (empty) {
+      if (!empty) { throw failure(S.name_waiting); }
+      return request("POST", naming.url, { name: name }).then(function (answer) {
+        if (answer.status !== "ok") { throw failure(answer.message || S.error); }
+        storeName(answer.door);
+        showDoorName(answer.door);
+        naming.named = true;
+        return answer;
+      });
+    }).catch(function (error) {
+      throw error && error.shown ? error : failure(S.name_network);
+    });
+  }
+
+  var namingDialog = $("ci-naming");
+
+  function openNaming(first) {
+    var field = $("ci-naming-name");
+    field.value = first ? (storedName() || naming.default) : config.door;
+    $("ci-naming-error").hidden = true;
+    namingDialog.dataset.first = first ? "1" : "";
+    namingOpen = true;
+    namingDialog.showModal();
+    field.focus();
+    field.select();
+  }
+
+  if (naming) {
+    // The first naming cannot be skipped: scans would land at no tablet's door.
+    namingDialog.addEventListener("cancel", function (event) {
+      if (namingDialog.dataset.first) { event.preventDefault(); }
+    });
+    namingDialog.addEventListener("close", function () {
+      namingOpen = false;
+      codeInput.focus();
+    });
+    $("ci-naming-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var button = event.target.querySelector("button[type=submit]");
+      var error = $("ci-naming-error");
+      button.disabled = true;
+      sendName($("ci-naming-name").value).then(function () {
+        namingDialog.close();
+        startDoor();
+        if (door && door.kick) { door.kick(); }
+        refreshCounts();
+      }, function (problem) {
+        error.textContent = problem.message;
+        error.hidden = false;
+        $("ci-naming-name").focus();
+      }).then(function () { button.disabled = false; });
+    });
+    $("ci-rename").addEventListener("click", function () { openNaming(false); });
+  }
+
+  (function nameThisTablet() {
+    var stored = naming ? storedName() : null;
+    if (!naming) {
+      startDoor();
+    } else if (naming.named) {
+      // A page kept for offline use may be older than the tablet's last renaming.
+      if (stored && stored !== config.door && navigator.onLine === false) { showDoorName(stored); }
+      if (!stored) { storeName(config.door); }
+      startDoor();
+    } else if (stored) {
+      // Named before (the session ended since): take the same name back without asking.
+      namingOpen = true;  // no scan before the tablet is at its own door again
+      sendName(stored).then(function () {
+        namingOpen = false;
+        startDoor();
+      }, function () { openNaming(true); });
+    } else {
+      openNaming(true);
+    }
+  })();
 
   /* ---- feedback --------------------------------------------------------- */
 
@@ -248,7 +366,7 @@
 
   function submitCode(raw) {
     var code = (raw || "").replace(/\s+/g, "").toUpperCase();
-    if (!code) { return; }
+    if (!code || namingOpen) { return; }
     var now = Date.now();
     if (code === lastCode && now - lastCodeAt < REPEAT_MS) { return; }
     lastCode = code;

@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from sqlalchemy import select
 
 from eventdesk.asking import asks_first
 from eventdesk.auth.permissions import managed_event_blueprint
@@ -243,9 +244,8 @@ def remove(invitee_id: int):
     """Take one invitee off the list."""
     if not ActionForm().validate():
         abort(400)
-    invitee = db.session.get(Invitee, invitee_id)
-    if invitee is None or invitee.event_id != g.event.id:
-        abort(404)
+    invitee = db.first_or_404(select(Invitee).where(
+        Invitee.id == invitee_id, Invitee.event_id == g.event.id))
     try:
         service.remove_invitee(invitee)
     except service.StillComing:

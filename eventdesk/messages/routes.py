@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy import select
 
 from eventdesk.auth.permissions import managed_event_blueprint
 from eventdesk.db import db, utcnow
@@ -130,9 +131,8 @@ def new():
 @bp.post("/<int:batch_id>/cancel")
 def cancel(batch_id: int):
     """Cancel a message that has not gone yet (and what of it still waits)."""
-    batch = db.session.get(MessageBatch, batch_id)
-    if batch is None or batch.event_id != g.event.id:
-        abort(404)
+    batch = db.first_or_404(select(MessageBatch).where(
+        MessageBatch.id == batch_id, MessageBatch.event_id == g.event.id))
     if not ActionForm().validate():
         abort(400)
     try:

@@ -181,10 +181,12 @@ def door_for_user(event: Event, user: User, *, now: datetime, create: bool = Tru
     With ``create`` False a missing door comes back unsaved: page views and
     read-only calls need its name, not a row (and on SQLite should not write).
     """
-    # The account's first door: the one named after it, or a tablet's if that came first.
+    # The account's first open door: the one named after it, or a tablet's if that came
+    # first. Revoking one tablet's door leaves the others; revoking them all shuts the
+    # account out of this event's door.
     door = db.session.scalar(
         select(Door).where(Door.event_id == event.id, Door.user_id == user.id)
-        .order_by(Door.id).limit(1)
+        .order_by(Door.revoked_at.is_not(None), Door.id).limit(1)
     )
     if door is not None:
         return door

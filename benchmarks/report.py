@@ -98,7 +98,8 @@ def configurations(settings) -> str:
         f"{ours['workers']} {ours['worker_class']} workers"
         + (f" with {threads} threads" if ours["worker_class"] == "gthread" else "")
         + ", access log on, and its mail worker beside them sending every queued mail to an "
-        "SMTP sink on loopback throughout; SQLite as `eventdesk.db` sets it up. The reference "
+        "SMTP sink on loopback throughout; SQLite as `eventdesk/sqlite_tuning.py` sets it up "
+        "(WAL, synchronous=NORMAL, BEGIN IMMEDIATE, the writers' turn). The reference "
         f"(`benchmarks/reference_app.py`) in its own fastest configuration "
         f"(`python -m benchmarks.yardstick`): gunicorn, {reference_app.DEFAULT_WORKERS} "
         f"{reference_app.DEFAULT_WORKER_CLASS} workers{ref_threads}, no access log, SQLite "

@@ -269,8 +269,10 @@ def _rush_row(backend: str, bases: list[str], database_url: str, settings: Setti
               f"{len(rush_ids)} delivered, {len(set(rush_ids))} distinct Message-IDs; "
               f"the last {mail_lag:.1f} s after the last registration"),
     ])
-    return Row(backend, f"rush {RUSH_GUESTS} guests / {RUSH_SEATS} seats, mail sent meanwhile",
-               figure)
+    # Its p99 is at rush_concurrency clients, not at the figures' 8 connections.
+    return Row(backend, f"rush {RUSH_GUESTS} guests / {RUSH_SEATS} seats from "
+               f"{settings.rush_concurrency} clients, mail sent meanwhile", figure,
+               p99_target_ms=None)
 
 
 def _status_counts(statuses: list[int]) -> dict[str, int]:

@@ -1,49 +1,40 @@
-"""An event's cover image: decoded safely, resized, re-encoded and stored under a random name.
+"""An event's cover image: decoded safely, resized, re-encoded and kept in the database.
 
 An upload is untrusted bytes. Pillow reads only JPEG, PNG and WebP here; the
 pixel count is checked from the header before anything is decoded (a small
 file can unpack into gigabytes); the image is turned upright, reduced to at
 most 1600×900 and written anew as a JPEG without any metadata (no EXIF, no
-GPS position, no comment), in the instance folder rather than under static/,
-with a random name that carries its size for the page's width and height.
+GPS position, no comment). The JPEG lives in the ``event_covers`` table, so a
+backup holds it and every app server serves it; its address carries a random
+token, new with every upload, and the size for the page's width and height.
 """
 
 import io
-import os
 import re
 import secrets
 import warnings
-from pathlib import Path
 
-from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import select
+
+from eventdesk.db import db
+from eventdesk.events.models import Event, EventCover
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_SOURCE_PIXELS = 40_000_000  # a 48-megapixel phone photo is refused, 40 is not
 MAX_SIZE = (1600, 900)
 _FORMATS = ("JPEG", "PNG", "WEBP")
-_NAME = re.compile(r"^[A-Za-z0-9_-]{22}-(\d{1,4})x(\d{1,4})\.jpg$")
+_NAME = re.compile(r"^([A-Za-z0-9_-]{22})-(\d{1,4})x(\d{1,4})\.jpg$")
 
 
 class BadCover(ValueError):
     """The upload is not an image eventdesk takes as a cover."""
 
 
-def folder() -> Path:
-    """Return the folder that holds the cover images (made on first use).
-
-    EVENTDESK_COVERS_FOLDER overrides the default, ``covers/`` in the instance folder.
-    """
-    configured = current_app.config.get("COVERS_FOLDER")
-    path = Path(configured) if configured else Path(current_app.instance_path) / "covers"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def size_of(name: str) -> tuple[int, int] | None:
-    """Return (width, height) encoded in a stored cover's name, or None for any other name."""
+def parse_name(name: str) -> tuple[str, int, int] | None:
+    """Return (token, width, height) of a cover's file name, or None for any other name."""
     match = _NAME.fullmatch(name or "")
-    return (int(match.group(1)), int(match.group(2))) if match else None
+    return (match.group(1), int(match.group(2)), int(match.group(3))) if match else None
 
 
 def make_cover(data: bytes) -> tuple[bytes, tuple[int, int]]:
@@ -73,18 +64,29 @@ def make_cover(data: bytes) -> tuple[bytes, tuple[int, int]]:
     return out.getvalue(), clean.size
 
 
-def store_cover(data: bytes) -> str:
-    """Store the cover made from ``data`` and return its new file name."""
+def set_cover(event: Event, data: bytes) -> EventCover:
+    """Make the cover from the uploaded ``data`` the event's, replacing any earlier one."""
     jpeg, (width, height) = make_cover(data)
-    name = f"{secrets.token_urlsafe(16)}-{width}x{height}.jpg"
-    target = folder() / name
-    partial = target.with_suffix(".part")
-    partial.write_bytes(jpeg)
-    os.replace(partial, target)
-    return name
+    cover = event.cover or EventCover(event=event)
+    # A new token gives the new image a new address: browsers keep the old one a year.
+    cover.token = secrets.token_urlsafe(16)
+    cover.width, cover.height, cover.jpeg = width, height, jpeg
+    db.session.add(cover)
+    db.session.flush()
+    return cover
 
 
-def delete_cover(name: str) -> None:
-    """Remove a stored cover file; a name that is not a cover's is ignored."""
-    if size_of(name):
-        (folder() / name).unlink(missing_ok=True)
+def remove_cover(event: Event) -> None:
+    """Take the cover off the event and delete its image."""
+    event.cover = None
+    db.session.flush()
+
+
+def jpeg_named(name: str) -> bytes | None:
+    """Return the JPEG of the cover whose file name is ``name``, or None."""
+    parsed = parse_name(name)
+    if parsed is None:
+        return None
+    token, width, height = parsed
+    return db.session.scalar(select(EventCover.jpeg).where(
+        EventCover.token == token, EventCover.width == width, EventCover.height == height))

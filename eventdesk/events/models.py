@@ -4,7 +4,7 @@ import enum
 from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventdesk.db import db, str_enum, utcnow
@@ -55,8 +55,6 @@ class Event(db.Model):
     # Who guests deal with: shown on the event page and privacy notice, the
     # mails' Reply-To and the calendar entry's ORGANIZER.
     organiser_name: Mapped[str] = mapped_column(String(200), default="")
-    # The file name of the cover image in the instance's covers/ folder (events/covers.py).
-    cover_image: Mapped[str] = mapped_column(String(64), default="")
     # Invitation-only events register guests through their personal links only;
     # with invitation_waitlist the public may still join the waiting list.
     invitation_only: Mapped[bool] = mapped_column(default=False)
@@ -73,6 +71,10 @@ class Event(db.Model):
 
     questions: Mapped[list["Question"]] = relationship(
         back_populates="event", order_by="Question.position", cascade="all, delete-orphan"
+    )
+    # Loaded only when asked for (the event page), and then without its bytes.
+    cover: Mapped["EventCover | None"] = relationship(
+        back_populates="event", cascade="all, delete-orphan", passive_deletes=True
     )
 
     @property
@@ -96,6 +98,30 @@ class Event(db.Model):
         if self.capacity is None:
             return None
         return max(self.capacity - self.confirmed_count, 0)
+
+
+class EventCover(db.Model):
+    """An event's cover image, kept in the database so backups and every app server have it."""
+
+    __tablename__ = "event_covers"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Random and new for every upload: it is in the image's address, which
+    # browsers cache for a year, so a new cover must never reuse it.
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    width: Mapped[int]
+    height: Mapped[int]
+    # The re-encoded JPEG (events/covers.py); only the image route reads it.
+    jpeg: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+    event: Mapped[Event] = relationship(back_populates="cover")
+
+    @property
+    def name(self) -> str:
+        """Return the image's file name in its address, e.g. ``TOKEN-1600x900.jpg``."""
+        return f"{self.token}-{self.width}x{self.height}.jpg"
 
 
 class Question(db.Model):

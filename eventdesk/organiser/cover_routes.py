@@ -29,15 +29,12 @@ def upload_cover(slug: str):
         flash(" ".join(map(str, form.cover.errors)) or _("Choose an image."), "error")
         return _back(slug)
     try:
-        name = covers.store_cover(form.cover.data.read(covers.MAX_BYTES + 1))
+        covers.set_cover(g.event, form.cover.data.read(covers.MAX_BYTES + 1))
     except covers.BadCover:
         flash(_("Please choose a JPEG, PNG or WebP image of at most 2 MB and 40 megapixels."),
               "error")
         return _back(slug)
-    old = g.event.cover_image
-    g.event.cover_image = name
     db.session.commit()
-    covers.delete_cover(old)
     flash(_("The cover image is saved."), "success")
     return _back(slug)
 
@@ -46,10 +43,8 @@ def upload_cover(slug: str):
 def remove_cover(slug: str):
     """Take the cover image off the event."""
     form = Form()
-    if form.validate_on_submit() and g.event.cover_image:
-        old = g.event.cover_image
-        g.event.cover_image = ""
+    if form.validate_on_submit() and g.event.cover is not None:
+        covers.remove_cover(g.event)
         db.session.commit()
-        covers.delete_cover(old)
         flash(_("The cover image is removed."), "success")
     return _back(slug)

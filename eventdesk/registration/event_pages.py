@@ -4,7 +4,9 @@ The blueprint keeps the name "events", so endpoints such as ``events.detail``
 (used by ``url_for`` all over the templates) stay as they were.
 """
 
-from flask import Blueprint, abort, render_template, send_from_directory, url_for
+import io
+
+from flask import Blueprint, abort, render_template, send_file, url_for
 
 from eventdesk.db import utcnow
 from eventdesk.events import covers, display
@@ -78,12 +80,12 @@ def event_datetime(moment, event):
 
 @bp.get("/covers/<name>")
 def cover(name: str):
-    """Serve a stored cover image; its name is random and never reused, so it caches long."""
-    if covers.size_of(name) is None:
+    """Serve a cover image; its name is random and never reused, so it caches long."""
+    jpeg = covers.jpeg_named(name)
+    if jpeg is None:
         abort(404)
-    return send_from_directory(
-        covers.folder(), name, mimetype="image/jpeg", max_age=365 * 24 * 3600
-    )
+    return send_file(io.BytesIO(jpeg), mimetype="image/jpeg", max_age=365 * 24 * 3600,
+                     etag=name, conditional=True)
 
 
 @bp.app_template_global()
@@ -92,13 +94,13 @@ def event_preview(event) -> dict:
     text = display.render_markdown(event.description(current_language())).striptags()
     if len(text) > 200:
         text = text[:197].rsplit(" ", 1)[0] + "…"
-    size = covers.size_of(event.cover_image)
+    cover = event.cover  # its size and name only: the image route loads the bytes
     return {
         "description": text,
         "url": external_url("events.detail", slug=event.slug),
-        "image": external_url("events.cover", name=event.cover_image) if size else None,
-        "cover": url_for("events.cover", name=event.cover_image) if size else None,
-        "size": size,
+        "image": external_url("events.cover", name=cover.name) if cover else None,
+        "cover": url_for("events.cover", name=cover.name) if cover else None,
+        "size": (cover.width, cover.height) if cover else None,
     }
 
 

@@ -3,7 +3,8 @@ with ``eventdesk db upgrade`` and keeps every registration, ticket code and chec
 
 The fixture was made with that release's own code and migrations
 (tests/fixtures/make_release_fixture.py); PostgreSQL gets the same data as a data
-dump, applied after migrating an empty database to that release's schema.
+dump, applied after migrating an empty database to that release's schema. The
+covers of the release that kept them as files are carried into the database.
 """
 
 import shutil
@@ -110,3 +111,77 @@ def test_upgrade_keeps_registrations_ticket_codes_and_check_ins(previous_release
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
+
+
+COVERS_AS_FILES = "0c9e5b27d3a8"  # the last schema that kept covers in a folder
+
+
+def _jpeg() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (640, 360), (200, 40, 40)).save(out, "JPEG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("where", ["instance", "configured", "missing"])
+def test_upgrade_carries_cover_files_into_the_database(previous_release, tmp_path, where):
+    env = previous_release
+    url = database_url(env)
+    assert eventdesk("db", "upgrade", COVERS_AS_FILES, env=env).returncode == 0
+    # The covers folder as that release found it: covers/ in the instance folder,
+    # or EVENTDESK_COVERS_FOLDER.
+    folder = Path(env["EVENTDESK_INSTANCE"]) / "covers"
+    if where == "configured":
+        folder = tmp_path / "elsewhere" / "covers"
+        env = {**env, "EVENTDESK_COVERS_FOLDER": str(folder)}
+    token = "Ab3dEfGh1jKlMn0pQrStUv"
+    name = f"{token}-640x360.jpg"
+    jpeg = _jpeg()
+    if where != "missing":
+        folder.mkdir(parents=True)
+        (folder / name).write_bytes(jpeg)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE events SET cover_image = :name"), {"name": name})
+    engine.dispose()
+
+    upgraded = eventdesk("db", "upgrade", env=env)
+    assert upgraded.returncode == 0, upgraded.stderr
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        stored = connection.execute(text(
+            "SELECT event_id, token, width, height, jpeg FROM event_covers")).all()
+    engine.dispose()
+    if where == "missing":
+        assert stored == [] and f"cover {name} of event 1 is not in" in upgraded.stderr
+        return
+    assert [tuple(row) for row in stored] == [(1, token, 640, 360, jpeg)]
+    assert f"{folder} can be removed" in upgraded.stderr
+
+    # Served from the database at its old address, the folder gone.
+    shutil.rmtree(folder)
+    from eventdesk import create_app
+    from eventdesk.db import db
+
+    app = create_app({"TESTING": True, "SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": url,
+                      "BASE_URL": "http://127.0.0.1:5000", "TRUSTED_HOSTS": ["localhost"]})
+    client = app.test_client()
+    page = client.get("/events/10-jaar-techport").get_data(as_text=True)
+    assert f'content="http://127.0.0.1:5000/covers/{name}"' in page
+    with client.get(f"/covers/{name}") as served:
+        assert served.status_code == 200 and served.data == jpeg
+    with app.app_context():
+        db.engine.dispose()
+
+    # Going back a release writes the cover out again, where that release looks for it.
+    downgraded = eventdesk("db", "downgrade", COVERS_AS_FILES, env=env)
+    assert downgraded.returncode == 0, downgraded.stderr
+    assert (folder / name).read_bytes() == jpeg
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT cover_image FROM events")) == name
+    engine.dispose()

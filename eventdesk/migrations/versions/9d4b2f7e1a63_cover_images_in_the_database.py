@@ -24,7 +24,8 @@ down_revision = '0c9e5b27d3a8'
 branch_labels = None
 depends_on = None
 
-logger = logging.getLogger("alembic.runtime.migration")
+# A child of eventdesk's logger, which the command line prints (Alembic's own is filtered).
+logger = logging.getLogger("eventdesk.migrations")
 # The names the previous release gave its cover files.
 _NAME = re.compile(r"^([A-Za-z0-9_-]{22})-(\d{1,4})x(\d{1,4})\.jpg$")
 

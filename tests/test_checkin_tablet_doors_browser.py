@@ -117,3 +117,62 @@ def test_two_tablets_of_one_account_name_their_doors(
     text = listing.get_data(as_text=True)
     assert '<span class="muted small">Ingang 1</span>' in text
     assert '<span class="muted small">Ingang 2</span>' in text
+
+
+def test_renaming_waits_for_the_offline_queue_and_the_door_works_offline_after(
+    live_server, playwright_instance, app, make_event, now
+):
+    from test_checkin_browser import playwright as _needs_chromium  # noqa: F401
+    from test_checkin_offline_browser import ready_offline
+
+    event = event_today(make_event, now)
+    zoe = guest(event, "zoe@example.org", now, name="Zoë de Vries")
+    jan = guest(event, "jan@example.org", now, name="Jan Bakker")
+    account("deur@example.org", Role.DOOR)
+    slug, zoe_code, jan_code = event.slug, zoe.ticket_code, jan.ticket_code
+    db.session.commit()
+
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    try:
+        context = browser.new_context(viewport={"width": 800, "height": 1280}, locale="en-GB")
+        page = context.new_page()
+        log_in(page, live_server, slug)
+        page.locator("#ci-naming[open]").wait_for(timeout=10_000)
+        assert page.locator("#ci-naming-name").input_value() == "Entrance 1"
+        page.locator("#ci-naming button[type=submit]").click()
+        page.locator("#ci-naming").wait_for(state="hidden", timeout=10_000)
+        ready_offline(page, 2)
+
+        context.set_offline(True)
+        assert "offline" in scan(page, zoe_code).inner_text().lower()
+        page.locator("#ci-queue").filter(has_text="1 check-in waiting").wait_for()
+        page.locator("#ci-result").click()
+
+        # Offline the name cannot change: the server must first have the queued check-in.
+        page.locator("#ci-rename").click()
+        page.locator("#ci-naming-name").fill("Entrance 2")
+        page.locator("#ci-naming button[type=submit]").click()
+        page.locator("#ci-naming-error").filter(has_text="No connection").wait_for()
+        context.set_offline(False)
+        page.locator("#ci-naming button[type=submit]").click()
+        page.locator("#ci-naming").wait_for(state="hidden", timeout=10_000)
+        assert page.locator("#ci-door-name").inner_text() == "Door: Entrance 2"
+        assert page.locator("#ci-queue").is_hidden()
+
+        # The new door has its own key: its snapshot is fetched again and decides offline.
+        page.wait_for_timeout(2_500)
+        ready_offline(page, 2)
+        context.set_offline(True)
+        assert "offline" in scan(page, jan_code).inner_text().lower()
+        context.set_offline(False)
+        page.locator("#ci-queue").wait_for(state="hidden", timeout=15_000)
+    finally:
+        browser.close()
+
+    checked_in = db.session.execute(
+        select(Door.name, Scan.status, Scan.registration_id)
+        .join(Door, Door.id == Scan.door_id).order_by(Scan.id)
+    ).all()
+    assert [(str(name), status) for name, status, _id in checked_in] == [
+        ("Entrance 1", "ok"), ("Entrance 2", "ok")
+    ]

@@ -204,11 +204,14 @@
 
   var namingDialog = $("ci-naming");
 
-  function openNaming(first) {
+  function openNaming(first, problem) {
     var field = $("ci-naming-name");
+    var error = $("ci-naming-error");
     field.value = first ? (storedName() || naming.default) : config.door;
-    $("ci-naming-error").hidden = true;
+    error.textContent = problem || "";
+    error.hidden = !problem;
     namingDialog.dataset.first = first ? "1" : "";
+    $("ci-naming-cancel").hidden = !!first;  // the first naming cannot be skipped
     namingOpen = true;
     namingDialog.showModal();
     field.focus();
@@ -241,27 +244,34 @@
       }).then(function () { button.disabled = false; });
     });
     $("ci-rename").addEventListener("click", function () { openNaming(false); });
+    $("ci-naming-cancel").addEventListener("click", function () { namingDialog.close(); });
   }
 
   (function nameThisTablet() {
     var stored = naming ? storedName() : null;
     if (!naming) {
       startDoor();
-    } else if (naming.named) {
+      return;
+    }
+    if (naming.named) {
       // A page kept for offline use may be older than the tablet's last renaming.
       if (stored && stored !== config.door && navigator.onLine === false) { showDoorName(stored); }
       if (!stored) { storeName(config.door); }
       startDoor();
-    } else if (stored) {
-      // Named before (the session ended since): take the same name back without asking.
-      namingOpen = true;  // no scan before the tablet is at its own door again
-      sendName(stored).then(function () {
-        namingOpen = false;
-        startDoor();
-      }, function () { openNaming(true); });
-    } else {
-      openNaming(true);
+      return;
     }
+    // Until it is named, the tablet is at no door of its own: the bar names none.
+    $("ci-door-name").textContent = S.door + ": \u2013";
+    if (!stored) {
+      openNaming(true);
+      return;
+    }
+    // Named before (the session ended since): take the same name back without asking.
+    namingOpen = true;  // no scan before the tablet is at its own door again
+    sendName(stored).then(function () {
+      namingOpen = false;
+      startDoor();
+    }, function (problem) { openNaming(true, problem.message); });
   })();
 
   /* ---- feedback --------------------------------------------------------- */

@@ -74,7 +74,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     from eventdesk.invitations import organiser_routes as invitations_organiser
     from eventdesk.messages import routes as message_routes
     from eventdesk.organiser import bp as organiser_bp
-    from eventdesk.registration.event_pages import bp as events_bp
+    from eventdesk.registration.event_routes import bp as events_bp
     from eventdesk.registration.routes import bp as registration_bp
     from eventdesk.tickets.routes import bp as tickets_bp
     from eventdesk.wallet import routes as wallet_routes

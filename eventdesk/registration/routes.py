@@ -16,7 +16,7 @@ from eventdesk.registration import (
     seats,
     service,
 )
-from eventdesk.registration.event_pages import render_event_page
+from eventdesk.registration.event_routes import render_event_page
 from eventdesk.registration.forms import ConfirmForm, details_form, registration_form
 from eventdesk.registration.models import Registration, RegistrationStatus
 

@@ -128,16 +128,32 @@ def run_backend(backend: str, eventdesk_url: str, reference_url: str,
         env = {"DATABASE_URL": eventdesk_url, "EVENTDESK_SECRET_KEY": seed.SECRET_KEY,
                "EVENTDESK_BASE_URL": seed.BASE_URL, "EVENTDESK_PROXIES": "1",
                "EVENTDESK_SMTP_URL": smtp_url}
+        log = log_dir / f"eventdesk-{backend}.log"
         with processes.serve(processes.eventdesk_command(settings.workers), env=env,
-                             probe_path=event_page,
-                             log=log_dir / f"eventdesk-{backend}.log") as ed, \
+                             probe_path=event_page, log=log) as ed, \
              processes.serve(processes.reference_command(reference_url), env={},
                              probe_path="/items/1",
                              log=log_dir / f"reference-{backend}.log") as ref:
+            _wait_for_mail_worker(log)
             _figures(backend, ed, ref, seeded, settings, result, eventdesk_url)
             result.rows.append(
                 _rush_row(backend, [ed], eventdesk_url, settings, result.checks, sink))
     return result
+
+
+def _wait_for_mail_worker(log: Path, time_limit: float = 60.0) -> None:
+    """Wait until the server's mail worker has started (loading the app takes seconds of CPU).
+
+    gunicorn answers before it, and its start would otherwise fall into the
+    first figure's slices.
+    """
+    deadline = time.monotonic() + time_limit
+    while "delivering mail" not in log.read_text(errors="replace"):
+        if time.monotonic() > deadline:
+            print(f"   the mail worker did not report within {time_limit:.0f} s "
+                  f"(see {log})", flush=True)
+            return
+        time.sleep(0.2)
 
 
 def _figures(backend: str, ed: str, ref: str, seeded: seed.Seeded, settings: Settings,

@@ -35,7 +35,8 @@ def name(client, event, value, **headers):
 
 
 def page_config(client, event):
-    page = client.get(f"/events/{event.slug}/checkin")
+    slug = event if isinstance(event, str) else event.slug
+    page = client.get(f"/events/{slug}/checkin")
     assert page.status_code == 200
     found = re.search(rb'<script type="application/json" id="ci-config"[^>]*>(.*?)</script>',
                       page.data, re.S)
@@ -168,3 +169,27 @@ def test_a_tablet_door_opens_only_for_its_logged_in_account(app, make_event, now
     db.session.commit()
     assert again.get(f"/events/{event.slug}/checkin").status_code == 401
     assert name(again, event, "Ingang 4").status_code == 401
+
+
+def test_naming_a_tablet_needs_the_csrf_token(app_config, make_event, now):
+    from eventdesk import create_app
+
+    app_config["WTF_CSRF_ENABLED"] = True
+    strict = create_app(app_config)
+    event = event_today(make_event, now)
+    account("deur@example.org")
+    slug = event.slug
+    db.session.commit()  # the other app has its own connection: release SQLite's lock
+    browser = strict.test_client()
+    login_form = browser.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login_form).group(1)
+    logged_in = browser.post("/login", data={"email": "deur@example.org", "password": PASSWORD,
+                                             "csrf_token": token})
+    assert logged_in.status_code == 302
+    url = f"/api/v1/events/{slug}/door"
+    assert browser.post(url, json={"name": "Ingang 1"}).status_code == 400
+    config, _ = page_config(browser, slug)  # the slug: no object of this thread's session
+    named = browser.post(url, json={"name": "Ingang 1"}, headers={"X-CSRFToken": config["csrf"]})
+    assert named.status_code == 200 and named.get_json()["door"] == "Ingang 1"
+    with strict.app_context():
+        db.engine.dispose()

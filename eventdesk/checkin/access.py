@@ -74,6 +74,12 @@ def may_scan_as_door_staff(event: Event) -> bool:
     )
 
 
+def _account_may_scan(event: Event) -> bool:
+    return current_user.is_authenticated and (
+        may_scan_as_door_staff(event) or can_manage_event(current_user, event)
+    )
+
+
 def remember_door(door: Door) -> None:
     """Open ``door`` for this browser session."""
     opened = dict(session.get(SESSION_KEY) or {})
@@ -119,8 +125,7 @@ def _session_door(event: Event) -> Door | None:
         return None
     # A tablet's own door of an account opens only while that account is logged in here.
     if door.user_id is not None and not (
-        current_user.is_authenticated and current_user.id == door.user_id
-        and (may_scan_as_door_staff(event) or can_manage_event(current_user, event))
+        _account_may_scan(event) and current_user.id == door.user_id
     ):
         return None
     if ratelimit.count(_ended_key(entry[2]), window=DOOR_SESSION_LIFETIME, now=now):
@@ -148,9 +153,7 @@ def door_for_request(
         door = doors.door_by_token(token)
         return door if door is not None and door.event_id == event.id else None
     door = _session_door(event)
-    if door is None and current_user.is_authenticated and (
-        may_scan_as_door_staff(event) or can_manage_event(current_user, event)
-    ):
+    if door is None and _account_may_scan(event):
         writes = request.method not in SAFE_METHODS if create is None else create
         door = doors.door_for_user(event, current_user, now=utcnow(), create=writes)
         if not door.active:

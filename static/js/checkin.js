@@ -175,7 +175,15 @@
   // tablet moves to another door (and key), or they could not be read any more.
   function queueEmpty() {
     if (!door) { return Promise.resolve(true); }
-    return door.ready.then(function () { return door.drain(); })
+    // A batch already on its way (the network just came back) is waited for, not skipped.
+    var idle = function () {
+      return new Promise(function (resolve) {
+        (function wait() {
+          if (door.draining || door.undoing) { setTimeout(wait, 100); } else { resolve(); }
+        })();
+      });
+    };
+    return door.ready.then(idle).then(function () { return door.drain(); })
       .then(function () { return door.queued(); })
       .then(function (count) { return count === 0; });
   }

@@ -125,12 +125,18 @@ def test_only_the_image_route_loads_the_bytes(app, client, make_event):
     sa_event.listen(db.engine, "before_cursor_execute", note)
     try:
         assert "jubileum" in client.get("/").get_data(as_text=True)
+        before_page = len(statements)
         path = _cover_path(client, "jubileum")
         page_statements = list(statements)
         _served_size(client, path)
     finally:
         sa_event.remove(db.engine, "before_cursor_execute", note)
     assert page_statements and not any("jpeg" in s for s in page_statements)
+    # The event, its questions and its cover's size in one statement, not one more per page.
+    selects = [s for s in page_statements[before_page:]
+               if s.lstrip().startswith("select") and "from events" in s]
+    assert not any("from event_covers" in s for s in page_statements[before_page:])
+    assert len(selects) == 1, selects
     assert any("jpeg" in s for s in statements[len(page_statements):])
 
 

@@ -47,9 +47,12 @@ def upcoming_events(*, now: datetime) -> list[Event]:
 
 
 # Built once: these run on every event page, registration and check-in.
-# The page and the registration form need the questions: same query.
+# The page and the registration form need the questions, and the page its
+# cover's size and address (not its bytes, which stay deferred): same query.
 _EVENT_BY_SLUG = (
-    select(Event).options(joinedload(Event.questions)).where(Event.slug == bindparam("slug"))
+    select(Event)
+    .options(joinedload(Event.questions), joinedload(Event.cover))
+    .where(Event.slug == bindparam("slug"))
 )
 _events = Event.__table__
 # The WHERE clause is evaluated by the database under its row lock, so

@@ -14,7 +14,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "eventdesk"
 # Where everything meets: nothing below may import these.
-TOP = {"eventdesk", "app", "cli", "__main__", "models", "worker"}
+TOP = {"eventdesk", "app", "cli", "__main__", "models", "worker", "demo", "server", "housekeeping"}
 # The leaf every domain mails through: it imports none of its callers.
 LEAF_MAIL_MAY_IMPORT = {"config", "db", "extensions", "inputs", "links", "i18n"}
 
@@ -157,3 +157,25 @@ def test_importing_the_mail_package_loads_no_back_office():
         capture_output=True, text=True, check=True,
     ).stdout.split()
     assert "organiser" not in loaded and "checkin" not in loaded, loaded
+
+
+# The order README's "Layout" states, bottom to top; base modules sit below
+# all of them and the top (TOP) above.
+LAYERS = ["mail", "events", "auth", "registration", "wallet", "tickets", "badges", "checkin",
+          "invitations", "messages", "organiser", "operations"]
+
+
+def test_imports_follow_the_order_the_readme_states():
+    graph = package_graph()
+    packages = {path.name for path in PACKAGE.iterdir()
+                if path.is_dir() and (path / "__init__.py").exists() and path.name != "migrations"}
+    assert packages == set(LAYERS), "a package is missing from LAYERS (and README's Layout)"
+    wrong = [
+        f"{source} -> {target}: {sorted(set(files))}"
+        for source, targets in graph.items()
+        for target, files in targets.items()
+        if source in LAYERS and target in LAYERS and LAYERS.index(target) > LAYERS.index(source)
+        or source not in LAYERS and source not in TOP
+        and target in LAYERS
+    ]
+    assert not wrong, "imports going up:\n" + "\n".join(wrong)

@@ -119,6 +119,14 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 
 
 @pytest.mark.browser
+def _wait_until(page, condition, seconds: float = 10) -> None:
+    """Let the page run until ``condition()`` holds or ``seconds`` pass."""
+    for _ in range(int(seconds * 10)):
+        if condition():
+            return
+        page.wait_for_timeout(100)
+
+
 def test_door_page_prints_the_badge_on_check_in_and_again_from_search(
     live_server, playwright_instance, make_event, now
 ):
@@ -160,18 +168,20 @@ def test_door_page_prints_the_badge_on_check_in_and_again_from_search(
         frame = page.locator("#ci-badge-frame")
         frame.wait_for(state="attached", timeout=10_000)
         assert frame.get_attribute("src").endswith(badge_path)
-        page.wait_for_timeout(500)
+        _wait_until(page, lambda: badges)
         assert [url.removeprefix(live_server) for url in badges] == [badge_path]
         real = context.request.get(live_server + badge_path)
         assert real.status == 200 and real.headers["content-type"] == "application/pdf"
         assert "Jan Bakker" in _words(real.body())
 
-        # Again from search: the guest is in now, the badge button stays.
-        page.locator("#ci-result").click()
+        # Again from search: the guest is in now, the badge button stays. The
+        # result hides itself after a moment (on a loaded machine it may have
+        # already), so wait for that rather than click it away.
+        page.locator("#ci-result").wait_for(state="hidden", timeout=10_000)
         page.locator("#ci-search").fill("Jan B")
         again = page.locator("#ci-results li").filter(has_text="Jan Bakker")
         again.locator("button.ci-badge").click()
-        page.wait_for_timeout(500)
+        _wait_until(page, lambda: len(badges) == 2)
         assert len(badges) == 2
         assert violations == []
     finally:

@@ -10,10 +10,13 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 SECRET = "operator-test-secret-key-0123456789abcdef"
@@ -170,3 +173,33 @@ def children(pid: int) -> dict[int, str]:
         if parent == pid:
             found[int(entry.name)] = command
     return found
+
+
+def pg_dump(url: str, dump: Path) -> subprocess.CompletedProcess:
+    """Dump the PostgreSQL database ``url`` with pg_dump's custom format, as docs/deploy.md does."""
+    libpq = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return subprocess.run(["pg_dump", "-Fc", "-f", str(dump), libpq],
+                          capture_output=True, text=True)
+
+
+@contextmanager
+def pg_restored(url: str, dump: Path, suffix: str) -> Iterator[str]:
+    """Restore ``dump`` into a new database beside ``url``'s, yield its URL, then drop it."""
+    source = make_url(url)
+    name = f"{source.database}_{suffix}"
+    admin = create_engine(source.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        target = source.set(database=name)
+        restored = subprocess.run(
+            ["pg_restore", "--no-owner", "-d",
+             target.set(drivername="postgresql").render_as_string(hide_password=False),
+             str(dump)], capture_output=True, text=True)
+        assert restored.returncode == 0, restored.stderr
+        yield target.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -6,7 +6,6 @@ event pages never load its bytes.
 import io
 import re
 import shutil
-import subprocess
 import urllib.parse
 from types import SimpleNamespace
 
@@ -20,11 +19,11 @@ from operator_helpers import (
     empty_postgres,
     eventdesk,
     operator_env,
+    pg_dump,
+    pg_restored,
 )
 from PIL import Image
-from sqlalchemy import create_engine, text
 from sqlalchemy import event as sa_event
-from sqlalchemy.engine import make_url
 
 from eventdesk import create_app
 from eventdesk.auth.models import Role
@@ -203,27 +202,7 @@ def test_backup_and_restore_keep_the_cover(with_cover, tmp_path, monkeypatch):
 def test_pg_dump_and_pg_restore_keep_the_cover(with_cover, tmp_path, monkeypatch):
     env, served = with_cover
     dump = tmp_path / "nightly.dump"
-    url = make_url(POSTGRES_URL)
-    libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    made = subprocess.run(["pg_dump", "-Fc", "-f", str(dump), libpq],
-                          capture_output=True, text=True)
+    made = pg_dump(POSTGRES_URL, dump)
     assert made.returncode == 0, made.stderr
-
-    restore_name = f"{url.database}_cover_restore"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{restore_name}"'))
-        connection.execute(text(f'CREATE DATABASE "{restore_name}"'))
-    try:
-        target = url.set(database=restore_name)
-        restored = subprocess.run(
-            ["pg_restore", "--no-owner", "-d",
-             target.set(drivername="postgresql").render_as_string(hide_password=False),
-             str(dump)], capture_output=True, text=True)
-        assert restored.returncode == 0, restored.stderr
-        assert _served_cover(target.render_as_string(hide_password=False),
-                             tmp_path / "new-machine", monkeypatch) == (200, served)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{restore_name}" WITH (FORCE)'))
-        admin.dispose()
+    with pg_restored(POSTGRES_URL, dump, "cover_restore") as target:
+        assert _served_cover(target, tmp_path / "new-machine", monkeypatch) == (200, served)

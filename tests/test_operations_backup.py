@@ -6,7 +6,6 @@ and ``pg_restore``, as docs/deploy.md says (when they are on PATH).
 """
 
 import shutil
-import subprocess
 import threading
 import time
 
@@ -19,13 +18,14 @@ from operator_helpers import (
     empty_postgres,
     eventdesk,
     operator_env,
+    pg_dump,
+    pg_restored,
     register_over_http,
     start_serve,
     stop,
     wait_until_up,
 )
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, func, select
 
 from eventdesk.events.models import Event
 from eventdesk.registration.models import Registration, RegistrationStatus
@@ -150,31 +150,13 @@ PG_DUMP = shutil.which("pg_dump")
 def test_pg_dump_while_serving_then_pg_restore_into_an_empty_database(serving, tmp_path):
     env, base = serving
     dump = tmp_path / "nightly.dump"
-    url = make_url(POSTGRES_URL)
-    libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
     results = []
-    expected = registrations_under_load(base, lambda: results.append(subprocess.run(
-        ["pg_dump", "-Fc", "-f", str(dump), libpq], capture_output=True, text=True)))
+    expected = registrations_under_load(base, lambda: results.append(pg_dump(POSTGRES_URL, dump)))
     assert results[0].returncode == 0, results[0].stderr
 
-    restore_name = f"{url.database}_restore"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{restore_name}"'))
-        connection.execute(text(f'CREATE DATABASE "{restore_name}"'))
-    try:
-        target = url.set(database=restore_name)
-        restored = subprocess.run(
-            ["pg_restore", "--no-owner", "-d",
-             target.set(drivername="postgresql").render_as_string(hide_password=False),
-             str(dump)], capture_output=True, text=True)
-        assert restored.returncode == 0, restored.stderr
-        check_restored(target.render_as_string(hide_password=False), expected)
-        env = {**env, "DATABASE_URL": target.render_as_string(hide_password=False)}
+    with pg_restored(POSTGRES_URL, dump, "restore") as target:
+        check_restored(target, expected)
+        env = {**env, "DATABASE_URL": target}
         assert eventdesk("export", "jubileum", env=env).returncode == 0
         # eventdesk's own backup command points PostgreSQL users to these tools.
         assert "pg_dump" in eventdesk("backup", env=env).stderr
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{restore_name}" WITH (FORCE)'))
-        admin.dispose()

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, render_template, send_file, url_for
 
 from eventdesk.db import utcnow
 from eventdesk.events import covers, display
+from eventdesk.events.models import Event
 from eventdesk.events.service import (
     published_event,
     registration_window,
@@ -30,12 +31,18 @@ def index():
     return render_template("events/index.html", events=upcoming_events(now=utcnow()))
 
 
-@bp.get("/events/<slug>")
-def detail(slug: str):
-    """Show an event with its registration form."""
+def published_event_or_404(slug: str) -> Event:
+    """Return the event ``slug`` if the public may see it, or answer 404."""
     event = published_event(slug)
     if event is None:
         abort(404)
+    return event
+
+
+@bp.get("/events/<slug>")
+def detail(slug: str):
+    """Show an event with its registration form."""
+    event = published_event_or_404(slug)
     typed = drafts.take(slug)
     if typed is None:
         return render_event_page(event, registration_form(event, current_language()))
@@ -113,9 +120,7 @@ def privacy():
 @bp.get("/events/<slug>/privacy")
 def event_privacy(slug: str):
     """Show the privacy notice of one event: its organiser and how long data is kept."""
-    event = published_event(slug)
-    if event is None:
-        abort(404)
+    event = published_event_or_404(slug)
     return render_template(
         "events/privacy.html", event=event, retention=retention_days(event)
     )

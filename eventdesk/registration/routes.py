@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 
 from eventdesk.db import db, reads_before_writes, utcnow
-from eventdesk.events.service import RegistrationWindow, published_event
+from eventdesk.events.service import RegistrationWindow
 from eventdesk.i18n import current_language
 from eventdesk.registration import (
     confirm_links,
@@ -16,7 +16,7 @@ from eventdesk.registration import (
     seats,
     service,
 )
-from eventdesk.registration.event_routes import render_event_page
+from eventdesk.registration.event_routes import published_event_or_404, render_event_page
 from eventdesk.registration.forms import ConfirmForm, details_form, registration_form
 from eventdesk.registration.models import Registration, RegistrationStatus
 
@@ -40,9 +40,7 @@ def register(slug: str):
     # The form and its checks take longer than the writing: keep them out of
     # SQLite's write lock, which every other registration waits for.
     with reads_before_writes():
-        event = published_event(slug)
-        if event is None:
-            abort(404)
+        event = published_event_or_404(slug)
         form = registration_form(event, current_language())
         if not form.validate():
             drafts.keep(slug, request.form)
@@ -107,9 +105,7 @@ def register_again(slug: str):
 @bp.get("/events/<slug>/registered")
 def registered(slug: str):
     """Show the guest who just registered where they stand; others get the neutral page."""
-    event = published_event(slug)
-    if event is None:
-        abort(404)
+    event = published_event_or_404(slug)
     registration = just_registered.recall(event, now=utcnow())
     if registration is not None and registration.status == RegistrationStatus.PENDING:
         return redirect(url_for("registration.confirmation_sent", slug=slug))
@@ -125,9 +121,7 @@ def registered(slug: str):
 @bp.get("/events/<slug>/confirm-your-address")
 def confirmation_sent(slug: str):
     """Tell the guest that their seat waits for the link in the mail."""
-    event = published_event(slug)
-    if event is None:
-        abort(404)
+    event = published_event_or_404(slug)
     hours = round(confirm_links.pending_lifetime().total_seconds() / 3600)
     registration = just_registered.recall(event, now=utcnow())
     return render_template(
@@ -139,9 +133,7 @@ def confirmation_sent(slug: str):
 @bp.post("/events/<slug>/registered/wrong-address")
 def wrong_address(slug: str):
     """Undo the registration just made with a mistyped address; back to the filled-in form."""
-    event = published_event(slug)
-    if event is None:
-        abort(404)
+    event = published_event_or_404(slug)
     registration = just_registered.recall(event, now=utcnow())
     form = ConfirmForm()
     if registration is None or not form.validate_on_submit():

@@ -36,3 +36,12 @@ def watch_errors(page, *, failing_status: int = 400) -> list[str]:
 
     page.on("response", on_response)
     return errors
+
+
+def log_in_in_dutch(page, live_server: str, email: str, password: str) -> None:
+    """Log in through the Dutch login page, as an organiser does, and wait for the start page."""
+    page.goto(f"{live_server}/language/nl?next=/organiser/")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("heading", name="Je evenementen").wait_for()

@@ -2,7 +2,7 @@
 
 import pytest
 from backoffice import PASSWORD, add_guest, login, make_user
-from browser_helpers import watch_csp
+from browser_helpers import log_in_in_dutch, watch_csp
 
 from eventdesk.auth.models import Role
 from eventdesk.checkin import doors
@@ -123,11 +123,7 @@ def test_the_confirmation_page_in_a_browser(browser, live_server, app, make_even
     context = browser.new_context(locale="nl-NL", viewport={"width": 1024, "height": 768})
     page = context.new_page()
     csp = watch_csp(page)
-    page.goto(f"{live_server}/language/nl?next=/organiser/")
-    page.get_by_label("E-mailadres").fill("org@example.org")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.get_by_role("heading", name="Je evenementen").wait_for()
+    log_in_in_dutch(page, live_server, "org@example.org", PASSWORD)
     page.goto(attendee)
 
     page.get_by_role("button", name="Aanmelding annuleren").click()

@@ -2,7 +2,7 @@
 
 import pytest
 from backoffice import PASSWORD, login, make_user
-from browser_helpers import watch_csp
+from browser_helpers import log_in_in_dutch, watch_csp
 
 from eventdesk.auth.models import Role
 from eventdesk.db import db
@@ -32,11 +32,7 @@ def test_preview_follows_typing(browser, live_server, app, make_event):
     context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 800})
     page = context.new_page()
     csp = watch_csp(page)
-    page.goto(f"{live_server}/language/nl?next=/organiser/")
-    page.get_by_label("E-mailadres").fill("org@example.org")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.get_by_role("heading", name="Je evenementen").wait_for()
+    log_in_in_dutch(page, live_server, "org@example.org", PASSWORD)
     page.goto(edit)
     page.locator("#description_nl").fill("Neem je **laptop** mee")
     page.locator('[data-preview-for="description_nl"] strong', has_text="laptop").wait_for()

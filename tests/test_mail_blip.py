@@ -4,8 +4,10 @@ The database goes away for 1.6 s (a restart, as seen in production) just
 after the SMTP server accepted a message of the batch, so the write of that
 message's status fails. On PostgreSQL the database's backends are terminated
 and new connections refused; on SQLite the worker's real connections are
-closed under it and the database file is moved aside, so new connections find
-an empty database, until it is put back. Afterwards no message may wait for
+closed at their next statement or checkout (by their own thread: closing a
+sqlite3 connection from another thread while it runs a statement can crash
+the interpreter) and the database file is moved aside, so new connections
+find an empty database, until it is put back. Afterwards no message may wait for
 the lease to run out, and none may arrive twice.
 """
 
@@ -20,6 +22,7 @@ import pytest
 from mail_helpers import SmtpServer
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from test_mail_delivery import outbox_statuses, queue_plain
 
 from eventdesk.db import db
@@ -50,13 +53,28 @@ class Blip:
         self.postgres = self.url.startswith("postgresql")
         self.engine = db.engine
         self.connections = []
+        self.doomed: list = []  # closed by their own thread at their next use
+        self.lock = threading.Lock()
         self.happened = threading.Event()
         self.restored = threading.Event()
         if not self.postgres:
             event.listen(self.engine, "checkout", self._remember)
+            event.listen(self.engine, "before_cursor_execute", self._close_if_doomed)
+
+    def _is_doomed(self, dbapi_connection) -> bool:
+        with self.lock:
+            return any(dbapi_connection is doomed for doomed in self.doomed)
 
     def _remember(self, dbapi_connection, record, proxy) -> None:
-        self.connections.append(dbapi_connection)
+        if self._is_doomed(dbapi_connection):
+            raise DisconnectionError("closed by the blip")  # the pool connects anew
+        with self.lock:
+            self.connections.append(dbapi_connection)
+
+    def _close_if_doomed(self, conn, cursor, statement, parameters, context, many) -> None:
+        dbapi_connection = conn.connection.dbapi_connection
+        if self._is_doomed(dbapi_connection):
+            dbapi_connection.close()  # the statement about to run fails, as in a real blip
 
     def _admin(self):
         url = make_url(self.url).set(drivername="postgresql", database="postgres")
@@ -88,8 +106,8 @@ class Blip:
         return make_url(self.url).database
 
     def _close_all(self) -> None:
-        for connection in self.connections:
-            connection.close()  # a real connection, closed under its user
+        with self.lock:
+            self.doomed.extend(self.connections)
 
     def restore(self) -> None:
         if self.restored.is_set():
@@ -111,6 +129,7 @@ class Blip:
             self.restore()  # whatever happened in the test, the database is back
         if not self.postgres:
             event.remove(self.engine, "checkout", self._remember)
+            event.remove(self.engine, "before_cursor_execute", self._close_if_doomed)
 
 
 def accept_then(smtp: SmtpServer, number: int, action) -> None:
